@@ -1,0 +1,51 @@
+#include "accept.h"
+
+#include <algorithm>
+
+#include "capcast/cap/datetime.h"
+#include "capcast/cap/parse.h"
+
+namespace capcast::app {
+
+Result<store::NewAlert> to_new_alert(const std::string& source, const std::string& xml) {
+  auto parsed = cap::parse(xml);
+  if (!parsed.ok()) return parsed.status();
+  const cap::Alert& a = parsed->alert;
+  // The three parts of an alert's key (CAP 1.2 §3.2.1): without them it cannot be deduplicated,
+  // referenced, updated or cancelled, so it is refused here; full validation is cap's job.
+  for (auto [value, path] :
+       {std::pair{&a.identifier, "/alert/identifier"}, std::pair{&a.sender, "/alert/sender"},
+        std::pair{&a.sent, "/alert/sent"}}) {
+    if (value->empty()) {
+      return Status(Code::kInvalidArgument,
+                    std::string(path) + ": missing or empty (required, CAP 1.2 §3.2.1)");
+    }
+  }
+  std::string why;
+  auto sent = cap::parse_datetime(a.sent, &why);
+  if (!sent) {
+    return Status(Code::kInvalidArgument, "/alert/sent: \"" + a.sent + "\" " + why);
+  }
+  store::NewAlert n;
+  n.sender = a.sender;
+  n.identifier = a.identifier;
+  n.sent = a.sent;
+  n.sent_ms = sent->unix_ms;
+  n.status = a.status;
+  n.msg_type = a.msg_type;
+  n.source = source;
+  n.xml = xml;
+  for (const auto& info : a.infos) {
+    if (info.expires) {
+      if (auto e = cap::parse_datetime(*info.expires)) {
+        n.expires_ms = std::max(n.expires_ms.value_or(e->unix_ms), e->unix_ms);
+      }
+    }
+    if (n.title.empty() && info.headline && !info.headline->empty()) n.title = *info.headline;
+  }
+  if (n.title.empty() && !a.infos.empty()) n.title = a.infos.front().event;
+  if (n.title.empty()) n.title = a.msg_type + " " + a.identifier;
+  return n;
+}
+
+}  // namespace capcast::app

@@ -1,0 +1,24 @@
+// The capcast subcommands. Each returns the process exit code: 0 success, 1 the input was
+// processed and found wanting, 2 usage or configuration error.
+#pragma once
+
+#include <string>
+
+namespace capcast::app {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+struct RunOptions {
+  std::string config_path;
+  bool once = false;       // poll every source once, drain the outbox, exit
+  std::string log_level;   // overrides [log] level when set
+  std::string log_format;  // overrides [log] format when set
+};
+
+int run_command(const RunOptions& options);
+int config_check_command(const std::string& config_path);
+int config_schema_command();
+
+}  // namespace capcast::app

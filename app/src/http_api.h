@@ -1,0 +1,56 @@
+// capcast's HTTP server on cpp-httplib: the CAP ATOM feed (/feed.atom), each alert's CAP XML
+// (/alerts/N.xml), a status page (/status, /status.json) and a liveness probe (/healthz).
+// start() runs the server on a thread of its own; stop() may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "capcast/core/clock.h"
+#include "capcast/core/result.h"
+#include "capcast/store/store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace capcast::app {
+
+struct HttpOptions {
+  std::string listen = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  std::string feed_title = "capcast alerts";
+  std::string base_url;  // empty: from the request's Host header
+  int feed_limit = 200;
+  bool feed_active_only = true;
+};
+
+// What the status page shows besides the store's contents.
+struct StatusInfo {
+  std::vector<std::pair<std::string, std::string>> channels;  // name, url (password masked)
+  std::vector<std::pair<std::string, std::string>> sources;   // name, url (password masked)
+};
+
+class HttpApi {
+ public:
+  HttpApi(store::Store* store, const Clock& clock, HttpOptions options, StatusInfo info);
+  ~HttpApi();
+  // Binds and starts serving; returns the port it listens on.
+  Result<int> start();
+  void stop();
+
+ private:
+  void routes();
+  std::vector<store::AlertRow> feed_alerts();
+
+  store::Store* store_;
+  const Clock& clock_;
+  HttpOptions options_;
+  StatusInfo info_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace capcast::app

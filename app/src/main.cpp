@@ -1,0 +1,51 @@
+// capcast: CAP alerts in, to the public and to operators out. See README.md.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "capcast/core/version.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace capcast::app;
+  CLI::App app{
+      "capcast: CAP 1.2 early-warning dissemination.\n"
+      "Exit codes: 0 success, 1 input processed and found wanting, 2 usage or "
+      "configuration error."};
+  app.require_subcommand(1);
+
+  RunOptions run;
+  auto* run_cmd =
+      app.add_subcommand("run", "Run the service: poll sources, store, dispatch, serve");
+  run_cmd->add_option("-c,--config", run.config_path, "configuration file (TOML)")->required();
+  run_cmd->add_flag("--once", run.once,
+                    "poll every source once, deliver what is due, print a summary and exit");
+  run_cmd->add_option("--log-level", run.log_level, "overrides [log] level");
+  run_cmd->add_option("--log-format", run.log_format, "text or json; overrides [log] format")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  auto* version_cmd = app.add_subcommand("version", "Print the version");
+
+  auto* config_cmd = app.add_subcommand("config", "Check a configuration or show its schema");
+  config_cmd->require_subcommand(1);
+  std::string check_path;
+  auto* check_cmd = config_cmd->add_subcommand("check", "Validate a configuration file");
+  check_cmd->add_option("file", check_path, "configuration file (TOML)")->required();
+  auto* schema_cmd =
+      config_cmd->add_subcommand("schema", "Print every section and key with type and default");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (*run_cmd) return run_command(run);
+  if (*version_cmd) {
+    std::cout << "capcast " << capcast::kVersion << "\n";
+    return kExitOk;
+  }
+  if (*check_cmd) return config_check_command(check_path);
+  if (*schema_cmd) return config_schema_command();
+  return kExitUsage;
+}

@@ -1,0 +1,37 @@
+// Hardened XML loading shared by every parser of untrusted XML (CAP, ATOM/RSS feeds): a size
+// limit, ISO-8859-1 or UTF-8 by the declaration, no DOCTYPE (so no entity of any kind can be
+// declared or expanded, and nothing is ever fetched), and a depth limit checked without
+// recursion. Thread-safe.
+#pragma once
+
+#include <pugixml.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "capcast/core/status.h"
+
+namespace capcast::cap {
+
+struct XmlLimits {
+  size_t max_bytes = 8 * 1024 * 1024;
+  int max_depth = 32;
+};
+
+// Loads `xml` into `doc`. Errors are kParseError and start with "line L, column C: ".
+Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLimits& limits);
+
+// "line L, column C" of a byte offset.
+std::string xml_position(std::string_view xml, ptrdiff_t offset);
+
+// The local part of a possibly prefixed element name ("cap:alert" -> "alert").
+std::string_view local_name(const char* name);
+
+// The namespace URI of an element, from the xmlns declarations on it and its ancestors.
+std::string_view namespace_of(pugi::xml_node element);
+
+// All text and CDATA children of an element, concatenated.
+std::string text_of(pugi::xml_node element);
+
+}  // namespace capcast::cap

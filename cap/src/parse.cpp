@@ -1,0 +1,256 @@
+// CAP XML -> model, on pugixml, loaded through load_safe_xml (safe_xml.h).
+#include "capcast/cap/parse.h"
+
+#include <pugixml.hpp>
+
+#include <sstream>
+
+#include "capcast/cap/model.h"
+#include "capcast/cap/safe_xml.h"
+
+namespace capcast::cap {
+namespace {
+
+class Builder {
+ public:
+  Builder(std::string_view xml, Version version, std::vector<std::string>* notes)
+      : xml_(xml), version_(version), notes_(notes) {}
+
+  Alert alert(pugi::xml_node root) {
+    Alert a;
+    for (auto c : root.children()) {
+      if (c.type() != pugi::node_element) continue;
+      auto name = local_name(c.name());
+      if (name == "identifier")
+        a.identifier = text_of(c);
+      else if (name == "sender")
+        a.sender = text_of(c);
+      else if (name == "sent")
+        a.sent = text_of(c);
+      else if (name == "status")
+        a.status = text_of(c);
+      else if (name == "msgType")
+        a.msg_type = text_of(c);
+      else if (name == "source")
+        a.source = text_of(c);
+      else if (name == "scope")
+        a.scope = text_of(c);
+      else if (name == "restriction")
+        a.restriction = text_of(c);
+      else if (name == "addresses")
+        a.addresses = text_of(c);
+      else if (name == "code")
+        a.codes.push_back(text_of(c));
+      else if (name == "note")
+        a.note = text_of(c);
+      else if (name == "references")
+        a.references = text_of(c);
+      else if (name == "incidents")
+        a.incidents = text_of(c);
+      else if (name == "info")
+        a.infos.push_back(info(c));
+      else if (name == "Signature")
+        a.signature_xml = raw_xml(c);
+      else if (name == "password" && version_ == Version::kCap10) {
+        notes_->push_back("dropped <password> (CAP 1.0 only; removed in CAP 1.1)");
+      }
+    }
+    return a;
+  }
+
+ private:
+  ValuePair pair(pugi::xml_node n) {
+    ValuePair p;
+    bool structured = false;
+    for (auto c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      auto name = local_name(c.name());
+      if (name == "valueName")
+        p.value_name = text_of(c), structured = true;
+      else if (name == "value")
+        p.value = text_of(c), structured = true;
+    }
+    if (!structured && version_ == Version::kCap10) {
+      // CAP 1.0 wrote these as "valueName=value" text.
+      std::string t = text_of(n);
+      auto eq = t.find('=');
+      p.value_name = eq == std::string::npos ? t : t.substr(0, eq);
+      p.value = eq == std::string::npos ? "" : t.substr(eq + 1);
+      notes_->push_back(std::string("<") + n.name() + "> \"" + t +
+                        "\" split into valueName/value (CAP 1.0 form)");
+    }
+    return p;
+  }
+
+  Info info(pugi::xml_node n) {
+    Info i;
+    for (auto c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      auto name = local_name(c.name());
+      if (name == "language")
+        i.language = text_of(c);
+      else if (name == "category")
+        i.categories.push_back(text_of(c));
+      else if (name == "event")
+        i.event = text_of(c);
+      else if (name == "responseType")
+        i.response_types.push_back(text_of(c));
+      else if (name == "urgency")
+        i.urgency = text_of(c);
+      else if (name == "severity")
+        i.severity = text_of(c);
+      else if (name == "certainty")
+        i.certainty = upgrade_certainty(text_of(c));
+      else if (name == "audience")
+        i.audience = text_of(c);
+      else if (name == "eventCode")
+        i.event_codes.push_back(pair(c));
+      else if (name == "effective")
+        i.effective = text_of(c);
+      else if (name == "onset")
+        i.onset = text_of(c);
+      else if (name == "expires")
+        i.expires = text_of(c);
+      else if (name == "senderName")
+        i.sender_name = text_of(c);
+      else if (name == "headline")
+        i.headline = text_of(c);
+      else if (name == "description")
+        i.description = text_of(c);
+      else if (name == "instruction")
+        i.instruction = text_of(c);
+      else if (name == "web")
+        i.web = text_of(c);
+      else if (name == "contact")
+        i.contact = text_of(c);
+      else if (name == "parameter")
+        i.parameters.push_back(pair(c));
+      else if (name == "resource")
+        i.resources.push_back(resource(c));
+      else if (name == "area")
+        i.areas.push_back(area(c));
+    }
+    return i;
+  }
+
+  std::string upgrade_certainty(std::string v) {
+    // CAP 1.1 §3.2.2 deprecated "Very Likely"; CAP 1.2 maps it to "Likely".
+    if (version_ != Version::kCap12 && v == "Very Likely") {
+      notes_->push_back("certainty \"Very Likely\" changed to \"Likely\" (deprecated in CAP 1.1)");
+      return "Likely";
+    }
+    return v;
+  }
+
+  Resource resource(pugi::xml_node n) {
+    Resource r;
+    for (auto c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      auto name = local_name(c.name());
+      if (name == "resourceDesc")
+        r.resource_desc = text_of(c);
+      else if (name == "mimeType")
+        r.mime_type = text_of(c);
+      else if (name == "size")
+        r.size = text_of(c);
+      else if (name == "uri")
+        r.uri = text_of(c);
+      else if (name == "derefUri")
+        r.deref_uri = text_of(c);
+      else if (name == "digest")
+        r.digest = text_of(c);
+    }
+    return r;
+  }
+
+  Area area(pugi::xml_node n) {
+    Area a;
+    for (auto c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      auto name = local_name(c.name());
+      if (name == "areaDesc")
+        a.area_desc = text_of(c);
+      else if (name == "polygon")
+        a.polygons.push_back(text_of(c));
+      else if (name == "circle")
+        a.circles.push_back(text_of(c));
+      else if (name == "geocode")
+        a.geocodes.push_back(pair(c));
+      else if (name == "altitude")
+        a.altitude = text_of(c);
+      else if (name == "ceiling")
+        a.ceiling = text_of(c);
+    }
+    return a;
+  }
+
+  // The element's original bytes when they can be located (UTF-8 input), else pugixml's
+  // serialisation of it. Needed to keep an enveloped signature verifiable.
+  std::string raw_xml(pugi::xml_node n) {
+    ptrdiff_t off = n.offset_debug();
+    if (off > 0 && static_cast<size_t>(off) < xml_.size()) {
+      size_t start = xml_.rfind('<', static_cast<size_t>(off));
+      std::string close = std::string("</") + n.name() + ">";
+      size_t end = xml_.find(close, static_cast<size_t>(off));
+      if (start != std::string_view::npos && end != std::string_view::npos &&
+          xml_.substr(start + 1, std::string_view(n.name()).size()) == n.name()) {
+        return std::string(xml_.substr(start, end + close.size() - start));
+      }
+    }
+    std::ostringstream out;
+    n.print(out, "", pugi::format_raw);
+    return out.str();
+  }
+
+  std::string_view xml_;
+  Version version_;
+  std::vector<std::string>* notes_;
+};
+
+}  // namespace
+
+const char* version_name(Version v) {
+  switch (v) {
+    case Version::kCap10:
+      return "CAP 1.0";
+    case Version::kCap11:
+      return "CAP 1.1";
+    case Version::kCap12:
+      return "CAP 1.2";
+  }
+  return "?";
+}
+
+Result<Parsed> parse(std::string_view xml, const ParseOptions& options) {
+  pugi::xml_document doc;
+  if (auto st = load_safe_xml(doc, xml, {options.max_bytes, options.max_depth}); !st.ok()) {
+    return st;
+  }
+  pugi::xml_node root = doc.document_element();
+  if (local_name(root.name()) != "alert") {
+    return Status(Code::kParseError, xml_position(xml, root.offset_debug()) +
+                                         ": root element is <" + root.name() +
+                                         ">, expected a CAP <alert>");
+  }
+  std::string_view ns = namespace_of(root);
+  Parsed out;
+  if (ns == kNs12) {
+    out.version = Version::kCap12;
+  } else if (ns == kNs11) {
+    out.version = Version::kCap11;
+    out.upgrade_notes.push_back("namespace CAP 1.1 -> CAP 1.2");
+  } else if (ns == kNs10) {
+    out.version = Version::kCap10;
+    out.upgrade_notes.push_back("namespace CAP 1.0 -> CAP 1.2");
+  } else {
+    return Status(Code::kParseError, xml_position(xml, root.offset_debug()) +
+                                         ": <alert> is not in a CAP namespace (got \"" +
+                                         std::string(ns) + "\", expected " + std::string(kNs12) +
+                                         ")");
+  }
+  Builder b(xml, out.version, &out.upgrade_notes);
+  out.alert = b.alert(root);
+  return out;
+}
+
+}  // namespace capcast::cap

@@ -1,0 +1,13 @@
+// The CAP formats: a single CAP document ("cap"), and ATOM or RSS feeds of CAP ("atom"), whose
+// entries embed the CAP alert in <content> or link to it (NWS, Meteoalarm, IPAWS-style feeds).
+// Pure functions; thread-safe.
+#pragma once
+
+#include "capcast/ingest/format.h"
+
+namespace capcast::ingest::cap_feed {
+
+Extracted extract_cap(std::string_view body, const std::string& url);
+Extracted extract_feed(std::string_view body, const std::string& url);
+
+}  // namespace capcast::ingest::cap_feed

@@ -1,0 +1,25 @@
+// The one table of source formats. Adding a format: its folder under ingest/sources/, one line
+// here, one line in ingest/CMakeLists.txt.
+#include "capcast/ingest/format.h"
+
+#include "cap_feed/cap_feed.h"
+
+namespace capcast::ingest {
+
+const std::vector<Format>& formats() {
+  static const std::vector<Format> kFormats = {
+      {"cap", "one CAP 1.0/1.1/1.2 XML document", &cap_feed::extract_cap},
+      {"atom", "an ATOM or RSS feed whose entries embed or link to CAP documents",
+       &cap_feed::extract_feed},
+  };
+  return kFormats;
+}
+
+const Format* find_format(std::string_view name) {
+  for (const auto& f : formats()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace capcast::ingest

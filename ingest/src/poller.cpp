@@ -1,0 +1,179 @@
+#include "capcast/ingest/poller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <deque>
+
+#include "capcast/core/redact.h"
+
+namespace capcast::ingest {
+
+struct Poller::Source {
+  SourceSpec spec;
+  store::SourceState state;
+  TimePoint next_due{};
+  bool busy = false;
+  int pending = 0;           // transfers of the current poll still running
+  bool poll_failed = false;  // the feed itself failed in the current poll
+  bool link_failed = false;  // a linked CAP document failed in the current poll
+  Duration retry_after{0};
+  int accepted_this_poll = 0;
+  std::set<std::string> fetched_links;
+  std::deque<std::string> fetched_order;
+};
+
+Poller::Poller(std::vector<SourceSpec> sources, PollerOptions options, store::Store* store,
+               Sink sink, const Clock& clock, std::function<double()> random)
+    : options_(std::move(options)),
+      store_(store),
+      sink_(std::move(sink)),
+      clock_(clock),
+      random_(std::move(random)),
+      fetcher_(options_.fetch) {
+  for (auto& spec : sources) {
+    auto s = std::make_unique<Source>();
+    s->state.name = spec.name;
+    if (auto loaded = store_->load_source(spec.name); loaded.ok() && loaded->has_value()) {
+      s->state = **loaded;
+    }
+    s->spec = std::move(spec);
+    sources_.push_back(std::move(s));
+  }
+}
+
+Poller::~Poller() = default;
+
+void Poller::stop() {
+  stop_ = true;
+  fetcher_.wakeup();
+}
+
+void Poller::start(Source& s) {
+  s.busy = true;
+  s.pending = 1;
+  s.poll_failed = false;
+  s.link_failed = false;
+  s.retry_after = Duration{0};
+  s.accepted_this_poll = 0;
+  s.state.last_attempt_ms = to_unix_ms(clock_.now());
+  FetchRequest req{s.spec.url, s.state.etag, s.state.last_modified};
+  fetcher_.submit(req, [this, &s](FetchResponse r) { on_feed(s, std::move(r)); });
+}
+
+void Poller::on_feed(Source& s, FetchResponse r) {
+  std::string where = mask_url_password(s.spec.url);
+  if (!r.status.ok()) {
+    s.poll_failed = true;
+    s.retry_after = r.retry_after;
+    s.state.last_error = r.status.message();
+    spdlog::warn("source {}: {}: {}", s.spec.name, where, r.status.message());
+    done_one(s);
+    return;
+  }
+  if (r.not_modified) {
+    spdlog::debug("source {}: not modified", s.spec.name);
+    done_one(s);
+    return;
+  }
+  s.state.etag = r.etag;
+  s.state.last_modified = r.last_modified;
+  Extracted ex = s.spec.format->extract(r.body, r.effective_url);
+  for (const auto& p : ex.problems)
+    spdlog::warn("source {}: {}", s.spec.name, p);
+  for (auto& doc : ex.documents) {
+    Taken t = sink_(Document{s.spec.name, r.effective_url, std::move(doc)});
+    if (t == Taken::kAccepted) ++s.accepted_this_poll;
+    if (t == Taken::kFailed) s.link_failed = true;  // read the feed in full again next time
+  }
+  for (const auto& link : ex.links) {
+    if (s.fetched_links.count(link)) continue;
+    ++s.pending;
+    fetcher_.submit({link, "", ""},
+                    [this, &s, link](FetchResponse lr) { on_linked(s, link, std::move(lr)); });
+  }
+  done_one(s);
+}
+
+void Poller::on_linked(Source& s, const std::string& url, FetchResponse r) {
+  if (!r.status.ok()) {
+    // One unreachable entry does not fail the source; it is tried again on the next poll, for
+    // which the feed's validators are dropped so that the feed is read again in full.
+    s.link_failed = true;
+    spdlog::warn("source {}: linked CAP {}: {}", s.spec.name, mask_url_password(url),
+                 r.status.message());
+  } else {
+    Taken t = sink_(Document{s.spec.name, r.effective_url, std::move(r.body)});
+    if (t == Taken::kAccepted) ++s.accepted_this_poll;
+    if (t == Taken::kFailed) {
+      s.link_failed = true;
+      done_one(s);
+      return;
+    }
+    s.fetched_links.insert(url);
+    s.fetched_order.push_back(url);
+    while (s.fetched_order.size() > options_.remembered_links) {
+      s.fetched_links.erase(s.fetched_order.front());
+      s.fetched_order.pop_front();
+    }
+  }
+  done_one(s);
+}
+
+void Poller::done_one(Source& s) {
+  if (--s.pending > 0) return;
+  s.busy = false;
+  TimePoint now = clock_.now();
+  s.state.alerts_accepted += s.accepted_this_poll;
+  if (s.link_failed) {
+    s.state.etag.clear();
+    s.state.last_modified.clear();
+  }
+  if (s.poll_failed) {
+    ++s.state.consecutive_failures;
+    // Full jitter over an exponential backoff, never sooner than the interval or Retry-After.
+    int shift = std::min(s.state.consecutive_failures - 1, 16);
+    auto ceiling =
+        std::min<int64_t>(s.spec.interval.count() << shift, options_.max_backoff.count());
+    auto wait = std::max<int64_t>({s.spec.interval.count(), s.retry_after.count(),
+                                   static_cast<int64_t>(random_() * static_cast<double>(ceiling))});
+    s.next_due = now + Duration{wait};
+    spdlog::info("source {}: {} consecutive failure(s), next poll in {} s", s.spec.name,
+                 s.state.consecutive_failures, wait / 1000);
+  } else {
+    s.state.consecutive_failures = 0;
+    s.state.last_error.clear();
+    s.state.last_success_ms = to_unix_ms(now);
+    s.next_due = now + s.spec.interval;
+  }
+  if (auto st = store_->save_source(s.state); !st.ok()) {
+    spdlog::error("source {}: cannot save its state: {}", s.spec.name, st.message());
+  }
+}
+
+void Poller::drive(Duration max_wait) {
+  fetcher_.poll(max_wait);
+}
+
+void Poller::run() {
+  while (!stop_) {
+    TimePoint now = clock_.now();
+    TimePoint next = now + Duration{1000};
+    for (auto& s : sources_) {
+      if (!s->busy && s->next_due <= now) start(*s);
+      if (!s->busy) next = std::min(next, s->next_due);
+    }
+    auto wait = std::chrono::duration_cast<Duration>(next - now);
+    drive(std::clamp(wait, Duration{0}, Duration{1000}));
+  }
+}
+
+void Poller::run_once() {
+  for (auto& s : sources_) {
+    if (!s->busy) start(*s);
+  }
+  while (!stop_ && fetcher_.in_flight() > 0)
+    drive(Duration{200});
+}
+
+}  // namespace capcast::ingest

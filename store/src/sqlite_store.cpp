@@ -1,0 +1,451 @@
+// The SQLite store. All of capcast's SQL lives in this file, so that a PostgreSQL store can be
+// written against the same list of statements.
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "capcast/store/store.h"
+
+namespace capcast::store {
+namespace {
+
+// Versioned migrations, applied in order at start-up; PRAGMA user_version records how many ran.
+// Never edit a migration that has shipped: append a new one.
+const char* const kMigrations[] = {
+    // 1: alerts as received, deliveries (the outbox), sources' polling state.
+    R"sql(
+CREATE TABLE alerts (
+  id          INTEGER PRIMARY KEY,
+  sender      TEXT NOT NULL,
+  identifier  TEXT NOT NULL,
+  sent        TEXT NOT NULL,
+  sent_ms     INTEGER NOT NULL,
+  status      TEXT NOT NULL,
+  msg_type    TEXT NOT NULL,
+  expires_ms  INTEGER,
+  title       TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  xml         TEXT NOT NULL,
+  UNIQUE (sender, identifier, sent)
+);
+CREATE INDEX alerts_sent ON alerts (sent_ms);
+CREATE INDEX alerts_status ON alerts (status, msg_type);
+CREATE INDEX alerts_expires ON alerts (expires_ms);
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY,
+  alert_id        INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  channel         TEXT NOT NULL,
+  state           INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  UNIQUE (alert_id, channel)
+);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_ms);
+CREATE TABLE sources (
+  name                 TEXT PRIMARY KEY,
+  etag                 TEXT NOT NULL DEFAULT '',
+  last_modified        TEXT NOT NULL DEFAULT '',
+  last_attempt_ms      INTEGER NOT NULL DEFAULT 0,
+  last_success_ms      INTEGER NOT NULL DEFAULT 0,
+  last_error           TEXT NOT NULL DEFAULT '',
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  alerts_accepted      INTEGER NOT NULL DEFAULT 0
+);
+)sql",
+};
+
+constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+
+// A prepared statement, finalised on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool prepared() const { return rc_ == SQLITE_OK; }
+  Stmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, const std::optional<int64_t>& v) {
+    if (v)
+      sqlite3_bind_int64(stmt_, i, *v);
+    else
+      sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  int64_t i64(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::optional<int64_t> opt_i64(int col) {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_int64(stmt_, col);
+  }
+  std::string text(int col) {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : "";
+  }
+  std::string error() const { return sqlite3_errmsg(db_); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+Status db_error(sqlite3* db, const std::string& what) {
+  return Status(Code::kIoError, what + ": " + sqlite3_errmsg(db));
+}
+
+const char* kAlertColumns =
+    "id, sender, identifier, sent, sent_ms, status, msg_type, expires_ms, title, source, "
+    "received_ms, xml";
+
+AlertRow read_alert(Stmt& s) {
+  AlertRow r;
+  r.id = s.i64(0);
+  r.sender = s.text(1);
+  r.identifier = s.text(2);
+  r.sent = s.text(3);
+  r.sent_ms = s.i64(4);
+  r.status = s.text(5);
+  r.msg_type = s.text(6);
+  r.expires_ms = s.opt_i64(7);
+  r.title = s.text(8);
+  r.source = s.text(9);
+  r.received_ms = s.i64(10);
+  r.xml = s.text(11);
+  return r;
+}
+
+Delivery read_delivery(Stmt& s) {
+  Delivery d;
+  d.id = s.i64(0);
+  d.alert_id = s.i64(1);
+  d.channel = s.text(2);
+  d.state = static_cast<DeliveryState>(s.i64(3));
+  d.attempts = static_cast<int>(s.i64(4));
+  d.next_attempt_ms = s.i64(5);
+  d.last_error = s.text(6);
+  return d;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  Status exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return Status(Code::kIoError, msg);
+    }
+    return {};
+  }
+
+  Status migrate() {
+    Stmt v(db_, "PRAGMA user_version");
+    if (v.step() != SQLITE_ROW) return db_error(db_, "reading schema version");
+    int version = static_cast<int>(v.i64(0));
+    if (version > kSchemaVersion) {
+      return Status(Code::kInvalidArgument, "store schema version " + std::to_string(version) +
+                                                " is newer than this capcast knows (" +
+                                                std::to_string(kSchemaVersion) +
+                                                "): refusing to open it");
+    }
+    for (int i = version; i < kSchemaVersion; ++i) {
+      if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+      auto s = exec(kMigrations[i]);
+      if (s.ok()) {
+        s = exec(("PRAGMA user_version = " + std::to_string(i + 1)).c_str());
+      }
+      if (!s.ok()) {
+        exec("ROLLBACK");
+        return Status(Code::kIoError,
+                      "store migration " + std::to_string(i + 1) + " failed: " + s.message());
+      }
+      if (auto c = exec("COMMIT"); !c.ok()) return c;
+    }
+    return {};
+  }
+
+  Result<AcceptResult> accept_alert(const NewAlert& a,
+                                    const std::vector<std::string>& channels) override {
+    std::lock_guard lock(mu_);
+    if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    auto result = accept_locked(a, channels);
+    if (!result.ok()) {
+      exec("ROLLBACK");
+      return result;
+    }
+    if (auto s = exec("COMMIT"); !s.ok()) {
+      exec("ROLLBACK");
+      return s;
+    }
+    return result;
+  }
+
+  Result<std::vector<AlertRow>> recent_alerts(int limit) override {
+    std::lock_guard lock(mu_);
+    std::string sql = std::string("SELECT ") + kAlertColumns +
+                      " FROM alerts ORDER BY sent_ms DESC, id DESC LIMIT ?";
+    Stmt s(db_, sql.c_str());
+    s.bind(1, int64_t{limit});
+    std::vector<AlertRow> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      out.push_back(read_alert(s));
+    if (rc != SQLITE_DONE) return db_error(db_, "listing alerts");
+    return out;
+  }
+
+  Result<std::optional<AlertRow>> find_alert(int64_t id) override {
+    std::lock_guard lock(mu_);
+    std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id = ?";
+    Stmt s(db_, sql.c_str());
+    s.bind(1, id);
+    int rc = s.step();
+    if (rc == SQLITE_ROW) return std::optional<AlertRow>(read_alert(s));
+    if (rc == SQLITE_DONE) return std::optional<AlertRow>();
+    return db_error(db_, "reading alert");
+  }
+
+  Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit) override {
+    std::lock_guard lock(mu_);
+    if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    std::vector<Delivery> out;
+    {
+      Stmt s(db_,
+             "SELECT id, alert_id, channel, state, attempts, next_attempt_ms, last_error "
+             "FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ? "
+             "ORDER BY next_attempt_ms, id LIMIT ?");
+      s.bind(1, now_ms).bind(2, int64_t{limit});
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back(read_delivery(s));
+      if (rc != SQLITE_DONE) {
+        exec("ROLLBACK");
+        return db_error(db_, "claiming deliveries");
+      }
+    }
+    for (auto& d : out) {
+      Stmt u(db_, "UPDATE deliveries SET state = 1, attempts = attempts + 1 WHERE id = ?");
+      u.bind(1, d.id);
+      if (u.step() != SQLITE_DONE) {
+        exec("ROLLBACK");
+        return db_error(db_, "claiming deliveries");
+      }
+      d.state = DeliveryState::kInFlight;
+      d.attempts += 1;
+    }
+    if (auto s = exec("COMMIT"); !s.ok()) return s;
+    return out;
+  }
+
+  Status finish_attempt(int64_t id, DeliveryState state, int64_t next_attempt_ms,
+                        const std::string& error) override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_,
+           "UPDATE deliveries SET state = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?");
+    s.bind(1, int64_t{static_cast<int>(state)}).bind(2, next_attempt_ms).bind(3, error).bind(4, id);
+    if (s.step() != SQLITE_DONE) return db_error(db_, "recording a delivery attempt");
+    return {};
+  }
+
+  Result<int64_t> recover_in_flight() override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "UPDATE deliveries SET state = 0 WHERE state = 1");
+    if (s.step() != SQLITE_DONE) return db_error(db_, "recovering deliveries");
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Result<std::optional<int64_t>> next_due_ms() override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "SELECT MIN(next_attempt_ms) FROM deliveries WHERE state IN (0, 3)");
+    if (s.step() != SQLITE_ROW) return db_error(db_, "reading the outbox");
+    return s.opt_i64(0);
+  }
+
+  Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_,
+           "SELECT id, alert_id, channel, state, attempts, next_attempt_ms, last_error "
+           "FROM deliveries WHERE alert_id = ? ORDER BY id");
+    s.bind(1, alert_id);
+    std::vector<Delivery> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      out.push_back(read_delivery(s));
+    if (rc != SQLITE_DONE) return db_error(db_, "listing deliveries");
+    return out;
+  }
+
+  Result<std::optional<SourceState>> load_source(const std::string& name) override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, std::string(kSourceSelect + std::string(" WHERE name = ?")).c_str());
+    s.bind(1, name);
+    int rc = s.step();
+    if (rc == SQLITE_ROW) return std::optional<SourceState>(read_source(s));
+    if (rc == SQLITE_DONE) return std::optional<SourceState>();
+    return db_error(db_, "reading source state");
+  }
+
+  Status save_source(const SourceState& st) override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_,
+           "INSERT INTO sources (name, etag, last_modified, last_attempt_ms, last_success_ms, "
+           "last_error, consecutive_failures, alerts_accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+           "ON CONFLICT (name) DO UPDATE SET etag = excluded.etag, "
+           "last_modified = excluded.last_modified, last_attempt_ms = excluded.last_attempt_ms, "
+           "last_success_ms = excluded.last_success_ms, last_error = excluded.last_error, "
+           "consecutive_failures = excluded.consecutive_failures, "
+           "alerts_accepted = excluded.alerts_accepted");
+    s.bind(1, st.name).bind(2, st.etag).bind(3, st.last_modified).bind(4, st.last_attempt_ms);
+    s.bind(5, st.last_success_ms).bind(6, st.last_error);
+    s.bind(7, int64_t{st.consecutive_failures}).bind(8, st.alerts_accepted);
+    if (s.step() != SQLITE_DONE) return db_error(db_, "saving source state");
+    return {};
+  }
+
+  Result<std::vector<SourceState>> sources() override {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, (std::string(kSourceSelect) + " ORDER BY name").c_str());
+    std::vector<SourceState> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      out.push_back(read_source(s));
+    if (rc != SQLITE_DONE) return db_error(db_, "listing sources");
+    return out;
+  }
+
+  Result<Stats> stats() override {
+    std::lock_guard lock(mu_);
+    Stats st;
+    Stmt a(db_, "SELECT COUNT(*) FROM alerts");
+    if (a.step() != SQLITE_ROW) return db_error(db_, "counting alerts");
+    st.alerts = a.i64(0);
+    Stmt d(db_, "SELECT state, COUNT(*) FROM deliveries GROUP BY state");
+    int rc;
+    while ((rc = d.step()) == SQLITE_ROW) {
+      auto state = static_cast<DeliveryState>(d.i64(0));
+      int64_t n = d.i64(1);
+      if (state == DeliveryState::kDelivered)
+        st.deliveries_delivered += n;
+      else if (state == DeliveryState::kDead)
+        st.deliveries_dead += n;
+      else
+        st.deliveries_pending += n;
+    }
+    if (rc != SQLITE_DONE) return db_error(db_, "counting deliveries");
+    return st;
+  }
+
+ private:
+  static constexpr const char* kSourceSelect =
+      "SELECT name, etag, last_modified, last_attempt_ms, last_success_ms, last_error, "
+      "consecutive_failures, alerts_accepted FROM sources";
+
+  static SourceState read_source(Stmt& s) {
+    SourceState st;
+    st.name = s.text(0);
+    st.etag = s.text(1);
+    st.last_modified = s.text(2);
+    st.last_attempt_ms = s.i64(3);
+    st.last_success_ms = s.i64(4);
+    st.last_error = s.text(5);
+    st.consecutive_failures = static_cast<int>(s.i64(6));
+    st.alerts_accepted = s.i64(7);
+    return st;
+  }
+
+  Result<AcceptResult> accept_locked(const NewAlert& a, const std::vector<std::string>& channels) {
+    Stmt ins(db_,
+             "INSERT INTO alerts (sender, identifier, sent, sent_ms, status, msg_type, expires_ms, "
+             "title, source, received_ms, xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+             "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), ?) "
+             "ON CONFLICT (sender, identifier, sent) DO NOTHING");
+    ins.bind(1, a.sender).bind(2, a.identifier).bind(3, a.sent).bind(4, a.sent_ms);
+    ins.bind(5, a.status).bind(6, a.msg_type).bind(7, a.expires_ms).bind(8, a.title);
+    ins.bind(9, a.source).bind(10, a.xml);
+    if (ins.step() != SQLITE_DONE) return db_error(db_, "storing alert");
+    if (sqlite3_changes(db_) == 0) {
+      Stmt q(db_, "SELECT id FROM alerts WHERE sender = ? AND identifier = ? AND sent = ?");
+      q.bind(1, a.sender).bind(2, a.identifier).bind(3, a.sent);
+      if (q.step() != SQLITE_ROW) return db_error(db_, "finding duplicate alert");
+      return AcceptResult{q.i64(0), false};
+    }
+    int64_t id = sqlite3_last_insert_rowid(db_);
+    for (const auto& ch : channels) {
+      Stmt d(db_, "INSERT INTO deliveries (alert_id, channel, state) VALUES (?, ?, 0)");
+      d.bind(1, id).bind(2, ch);
+      if (d.step() != SQLITE_DONE) return db_error(db_, "creating delivery");
+    }
+    return AcceptResult{id, true};
+  }
+
+  std::mutex mu_;
+  sqlite3* db_;
+};
+
+}  // namespace
+
+const char* state_name(DeliveryState s) {
+  switch (s) {
+    case DeliveryState::kPending:
+      return "pending";
+    case DeliveryState::kInFlight:
+      return "in-flight";
+    case DeliveryState::kDelivered:
+      return "delivered";
+    case DeliveryState::kRetrying:
+      return "retrying";
+    case DeliveryState::kDead:
+      return "dead";
+  }
+  return "?";
+}
+
+int sqlite_schema_version() {
+  return kSchemaVersion;
+}
+
+Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Status(Code::kIoError, path.string() + ": cannot open store: " + msg);
+  }
+  auto store = std::make_unique<SqliteStore>(db);
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {
+    if (auto s = store->exec(pragma); !s.ok()) {
+      return Status(Code::kIoError, path.string() + ": " + pragma + ": " + s.message());
+    }
+  }
+  if (auto s = store->migrate(); !s.ok()) {
+    return Status(s.code(), path.string() + ": " + s.message());
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace capcast::store

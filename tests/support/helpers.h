@@ -1,0 +1,30 @@
+// Shared test helpers: temporary directories, reading files, the repo's paths.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace capcast::test {
+
+// A fresh directory under the system temp dir, removed (with its contents) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& p);
+void write_file(const std::filesystem::path& p, const std::string& content);
+
+// The repository's root (for samples/ and tests/data/).
+std::filesystem::path source_dir();
+std::filesystem::path samples_dir();  // samples/cap
+
+}  // namespace capcast::test
