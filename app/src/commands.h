@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace capcast::app {
 
@@ -17,7 +18,13 @@ struct RunOptions {
   std::string log_format;  // overrides [log] format when set
 };
 
+struct ValidateCmdOptions {
+  std::vector<std::string> files;  // "-" is standard input
+  std::string format = "text";     // text or json
+};
+
 int run_command(const RunOptions& options);
+int validate_command(const ValidateCmdOptions& options);
 int config_check_command(const std::string& config_path);
 int config_schema_command();
 

@@ -24,6 +24,17 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--log-format", run.log_format, "text or json; overrides [log] format")
       ->check(CLI::IsMember({"text", "json"}));
 
+  ValidateCmdOptions validate;
+  auto* validate_cmd = app.add_subcommand(
+      "validate",
+      "Validate CAP files against the CAP 1.2 schema and the rules of the standard.\n"
+      "Prints FILE: LEVEL: PATH: message [rule] per finding; exit 0 when no file has an error, 1 "
+      "when any has, 2 on a usage error");
+  validate_cmd->add_option("files", validate.files, "CAP XML files; - reads standard input")
+      ->required();
+  validate_cmd->add_option("--format", validate.format, "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
   auto* config_cmd = app.add_subcommand("config", "Check a configuration or show its schema");
@@ -41,6 +52,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (*run_cmd) return run_command(run);
+  if (*validate_cmd) return validate_command(validate);
   if (*version_cmd) {
     std::cout << "capcast " << capcast::kVersion << "\n";
     return kExitOk;

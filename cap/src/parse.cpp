@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "build.h"
 #include "capcast/cap/model.h"
 #include "capcast/cap/safe_xml.h"
 
@@ -221,11 +222,21 @@ const char* version_name(Version v) {
   return "?";
 }
 
-Result<Parsed> parse(std::string_view xml, const ParseOptions& options) {
+Result<Parsed> parse(std::string_view original, const ParseOptions& options) {
+  // ISO-8859-1 is converted up front, so that positions and the signature's bytes are taken
+  // from the same UTF-8 text that pugixml parses.
+  auto converted = latin1_to_utf8(original);
+  std::string_view xml = converted ? std::string_view(*converted) : original;
   pugi::xml_document doc;
-  if (auto st = load_safe_xml(doc, xml, {options.max_bytes, options.max_depth}); !st.ok()) {
+  if (auto st =
+          load_safe_xml(doc, xml, {options.max_bytes, options.max_depth, converted.has_value()});
+      !st.ok()) {
     return st;
   }
+  return build(doc, xml);
+}
+
+Result<Parsed> build(const pugi::xml_document& doc, std::string_view xml) {
   pugi::xml_node root = doc.document_element();
   if (local_name(root.name()) != "alert") {
     return Status(Code::kParseError, xml_position(xml, root.offset_debug()) +

@@ -32,6 +32,10 @@ std::string declared_encoding(std::string_view xml) {
   return lower(decl.substr(pos + 1, close - pos - 1));
 }
 
+bool is_latin1(const std::string& enc) {
+  return enc == "iso-8859-1" || enc == "latin1" || enc == "iso_8859-1" || enc == "l1";
+}
+
 }  // namespace
 
 std::string xml_position(std::string_view xml, ptrdiff_t offset) {
@@ -74,6 +78,21 @@ std::string text_of(pugi::xml_node n) {
   return out;
 }
 
+std::optional<std::string> latin1_to_utf8(std::string_view xml) {
+  if (!is_latin1(declared_encoding(xml))) return std::nullopt;
+  std::string out;
+  out.reserve(xml.size() + xml.size() / 8);
+  for (unsigned char c : xml) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
 Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLimits& limits) {
   if (xml.size() > limits.max_bytes) {
     return Status(Code::kParseError, "document is " + std::to_string(xml.size()) +
@@ -82,7 +101,9 @@ Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLim
   }
   std::string enc = declared_encoding(xml);
   pugi::xml_encoding encoding;
-  if (enc == "iso-8859-1" || enc == "latin1" || enc == "iso_8859-1" || enc == "l1") {
+  if (limits.utf8) {
+    encoding = pugi::encoding_utf8;
+  } else if (is_latin1(enc)) {
     encoding = pugi::encoding_latin1;
   } else if (enc.empty() || enc == "utf-8" || enc == "utf8" || enc == "us-ascii") {
     encoding = pugi::encoding_auto;  // UTF-8, or UTF-16/32 recognised by their byte-order mark

@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,13 @@ namespace capcast::cap {
 struct XmlLimits {
   size_t max_bytes = 8 * 1024 * 1024;
   int max_depth = 32;
+  // The bytes are UTF-8 whatever the declaration says (they were converted already).
+  bool utf8 = false;
 };
+
+// When the XML declaration names ISO-8859-1, the document converted to UTF-8 (its declaration
+// left as it was: pass XmlLimits::utf8 when loading it); otherwise nullopt.
+std::optional<std::string> latin1_to_utf8(std::string_view xml);
 
 // Loads `xml` into `doc`. Errors are kParseError and start with "line L, column C: ".
 Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLimits& limits);

@@ -1,0 +1,76 @@
+#include "rules_area.h"
+
+#include <charconv>
+
+#include "capcast/cap/geometry.h"
+
+namespace capcast::cap {
+namespace {
+
+std::optional<double> number(const std::string& s) {
+  double v = 0;
+  const char* b = s.data();
+  const char* e = s.data() + s.size();
+  while (b < e && (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')) ++b;
+  while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) --e;
+  if (b < e && *b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || p != e) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+void check_area(const Area& area, const std::string& path, std::vector<Finding>& out) {
+  for (size_t k = 0; k < area.polygons.size(); ++k) {
+    std::string p = path + "/polygon[" + std::to_string(k + 1) + "]";
+    auto poly = geo::parse_polygon(area.polygons[k]);
+    if (!poly.ok()) {
+      out.push_back({Level::kError, p, "polygon.format",
+                     poly.status().message() + " (CAP 1.2 §3.2.4: \"lat,lon\" pairs in WGS 84)"});
+      continue;
+    }
+    auto check = geo::check_polygon(*poly);
+    if (check.ok()) continue;
+    const char* rule = "polygon.self_intersecting";
+    // CAP 1.2 §3.2.4 requires 4 pairs, closed, in WGS 84; it does not forbid a ring that
+    // crosses or touches itself, so that is a warning here (profiles such as IPAWS make it an
+    // error): receivers disagree about the inside of such a ring. Met Eireann's sample has one.
+    Level level = Level::kError;
+    switch (check.defect) {
+      case geo::PolygonDefect::kOutOfRange: rule = "polygon.range"; break;
+      case geo::PolygonDefect::kTooFewPairs: rule = "polygon.pairs"; break;
+      case geo::PolygonDefect::kNotClosed: rule = "polygon.closed"; break;
+      default: level = Level::kWarning; break;
+    }
+    out.push_back({level, p, rule, check.message + " (CAP 1.2 §3.2.4)"});
+  }
+  for (size_t k = 0; k < area.circles.size(); ++k) {
+    auto c = geo::parse_circle(area.circles[k]);
+    if (!c.ok()) {
+      out.push_back({Level::kError, path + "/circle[" + std::to_string(k + 1) + "]",
+                     "circle.format",
+                     c.status().message() + " (CAP 1.2 §3.2.4: \"lat,lon radius\" in km)"});
+    }
+  }
+  // §3.2.4 altitude and ceiling, in feet above mean sea level: "ceiling MUST NOT be used except
+  // in combination with the altitude element".
+  if (area.ceiling && !area.altitude) {
+    out.push_back({Level::kError, path + "/ceiling", "ceiling.altitude",
+                   "<ceiling> is used without <altitude> (CAP 1.2 §3.2.4)"});
+  }
+  if (area.ceiling && area.altitude) {
+    auto lo = number(*area.altitude), hi = number(*area.ceiling);
+    if (lo && hi && *hi < *lo) {
+      out.push_back({Level::kError, path + "/ceiling", "ceiling.below_altitude",
+                     "ceiling (" + *area.ceiling + ") is below altitude (" + *area.altitude +
+                         ") (CAP 1.2 §3.2.4)"});
+    }
+  }
+  if (area.area_desc.empty()) {
+    out.push_back({Level::kError, path + "/areaDesc", "areadesc.empty",
+                   "<areaDesc> must describe the area in words (CAP 1.2 §3.2.4)"});
+  }
+}
+
+}  // namespace capcast::cap

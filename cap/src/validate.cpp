@@ -1,0 +1,56 @@
+#include "capcast/cap/validate.h"
+
+#include "build.h"
+#include "capcast/cap/safe_xml.h"
+#include "schema_check.h"
+
+namespace capcast::cap {
+
+const char* level_name(Level l) {
+  switch (l) {
+    case Level::kError: return "error";
+    case Level::kWarning: return "warning";
+    case Level::kRecommendation: return "recommendation";
+  }
+  return "?";
+}
+
+bool Report::has_errors() const { return count(Level::kError) > 0; }
+
+size_t Report::count(Level level) const {
+  size_t n = 0;
+  for (const auto& f : findings) n += f.level == level;
+  return n;
+}
+
+Report validate(std::string_view original, const ValidateOptions& options) {
+  Report report;
+  auto converted = latin1_to_utf8(original);
+  std::string_view xml = converted ? std::string_view(*converted) : original;
+  pugi::xml_document doc;
+  auto st = load_safe_xml(doc, xml,
+                          {options.parse.max_bytes, options.parse.max_depth, converted.has_value()});
+  if (!st.ok()) {
+    report.findings.push_back({Level::kError, "/", "xml", st.message()});
+    return report;
+  }
+  auto parsed = build(doc, xml);
+  if (!parsed.ok()) {
+    report.findings.push_back({Level::kError, "/", "cap.root", parsed.status().message()});
+    return report;
+  }
+  if (parsed->version == Version::kCap12) {
+    check_schema(doc, report.findings);
+  } else {
+    report.findings.push_back(
+        {Level::kWarning, "/alert", "cap.version",
+         std::string(version_name(parsed->version)) +
+             " document: read as CAP 1.2 (the schema layer checks CAP 1.2 documents only)"});
+  }
+  auto rules = check_rules(parsed->alert);
+  report.findings.insert(report.findings.end(), rules.begin(), rules.end());
+  report.parsed = std::move(*parsed);
+  return report;
+}
+
+}  // namespace capcast::cap
