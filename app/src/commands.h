@@ -19,8 +19,10 @@ struct RunOptions {
 };
 
 struct ValidateCmdOptions {
-  std::vector<std::string> files;  // "-" is standard input
-  std::string format = "text";     // text or json
+  std::vector<std::string> files;     // "-" is standard input
+  std::string format = "text";        // text or json
+  std::vector<std::string> profiles;  // profile names, or "auto"
+  bool channels = false;              // also print how each <info> fits SMS, CBS and WEA
 };
 
 int run_command(const RunOptions& options);

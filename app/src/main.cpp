@@ -32,6 +32,14 @@ int main(int argc, char** argv) {
       "when any has, 2 on a usage error");
   validate_cmd->add_option("files", validate.files, "CAP XML files; - reads standard input")
       ->required();
+  validate_cmd
+      ->add_option("--profile", validate.profiles,
+                   "apply a CAP profile: ipaws, cap-cp, cap-au, meteoalarm, or auto (the "
+                   "profiles each alert declares); may be repeated")
+      ->allow_extra_args(false);
+  validate_cmd->add_flag("--channels", validate.channels,
+                         "also show how each <info>'s short text fits SMS, cell broadcast and WEA "
+                         "(always in the JSON output)");
   validate_cmd->add_option("--format", validate.format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
 

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "capcast/cap/channel_fit.h"
+#include "capcast/cap/profile.h"
 #include "capcast/cap/validate.h"
 #include "commands.h"
 
@@ -33,6 +35,17 @@ int validate_command(const ValidateCmdOptions& options) {
     std::cerr << "capcast validate: --format must be text or json\n";
     return kExitUsage;
   }
+  cap::ValidateOptions vo;
+  for (const auto& name : options.profiles) {
+    if (name != "auto" && !cap::find_profile(name)) {
+      std::string known = "auto";
+      for (const auto& p : cap::profiles())
+        known += std::string(", ") + p.name;
+      std::cerr << "capcast validate: unknown profile '" << name << "' (known: " << known << ")\n";
+      return kExitUsage;
+    }
+    vo.profiles.push_back(name);
+  }
   bool any_error = false, unreadable = false;
   size_t with_errors = 0;
   nlohmann::json all = nlohmann::json::array();
@@ -43,14 +56,28 @@ int validate_command(const ValidateCmdOptions& options) {
       unreadable = true;
       continue;
     }
-    cap::Report report = cap::validate(xml);
+    cap::Report report = cap::validate(xml, vo);
     bool errors = report.has_errors();
     any_error |= errors;
     with_errors += errors;
     if (options.format == "text") {
       for (const auto& f : report.findings) {
-        std::cout << file << ": " << cap::level_name(f.level) << ": " << f.path << ": "
-                  << f.message << " [" << f.rule << "]\n";
+        std::cout << file << ": " << cap::level_name(f.level) << ": " << f.path << ": " << f.message
+                  << " [" << f.rule << "]\n";
+      }
+      if (options.channels && report.parsed) {
+        const auto& infos = report.parsed->alert.infos;
+        for (size_t i = 0; i < infos.size(); ++i) {
+          auto cf = cap::channel_fit(infos[i]);
+          if (!cf.ok()) continue;  // invalid UTF-8 cannot come out of the parser
+          const auto& f = cf->fit;
+          std::cout << file << ": channels: /alert/info[" << i + 1
+                    << "]: " << cap::encoding_name(f.encoding) << ", " << f.characters
+                    << " characters: " << f.sms_segments << " SMS segment(s), " << f.cbs_pages
+                    << " cell-broadcast page(s)" << (f.fits_cbs ? "" : " (over 15)")
+                    << ", WEA 90: " << (f.fits_wea_short ? "fits" : "too long")
+                    << ", WEA 360: " << (f.fits_wea_long ? "fits" : "too long") << "\n";
+        }
       }
     } else {
       nlohmann::json j;
@@ -62,6 +89,22 @@ int validate_command(const ValidateCmdOptions& options) {
                                  {"path", f.path},
                                  {"rule", f.rule},
                                  {"message", f.message}});
+      }
+      j["channels"] = nlohmann::json::array();
+      if (report.parsed) {
+        for (const auto& info : report.parsed->alert.infos) {
+          auto cf = cap::channel_fit(info);
+          if (!cf.ok()) continue;
+          const auto& f = cf->fit;
+          j["channels"].push_back({{"text", cf->text},
+                                   {"encoding", std::string(cap::encoding_name(f.encoding))},
+                                   {"characters", f.characters},
+                                   {"sms_segments", f.sms_segments},
+                                   {"cbs_pages", f.cbs_pages},
+                                   {"fits_cbs", f.fits_cbs},
+                                   {"fits_wea_90", f.fits_wea_short},
+                                   {"fits_wea_360", f.fits_wea_long}});
+        }
       }
       all.push_back(std::move(j));
     }

@@ -421,11 +421,18 @@ PreparedPolygon::PreparedPolygon(const Polygon& polygon) {
   if (r.back() != r.front()) ring_.push_back(ring_.front());
   bbox_ = unwrapped_box(ring_, &min_ulon_, &max_ulon_);
 
-  // About two edges per band; an edge is listed in every band its latitude range meets.
+  // An edge is listed in every band its latitude range meets: with E edges, K bands over the
+  // height H and a total vertical travel V, that is about E + V * K / H entries. K = E / 2
+  // gives a smooth ring (V = 2H) about 4 entries per band; K <= 4 E H / V keeps a jagged ring's
+  // index within 5 E entries.
   const size_t edges = ring_.size() - 1;
-  const size_t bands = std::clamp<size_t>(edges / 2, 1, 16384);
-  if (bbox_.max_lat > bbox_.min_lat)
-    band_height_inv_ = static_cast<double>(bands) / (bbox_.max_lat - bbox_.min_lat);
+  double travel = 0, height = bbox_.max_lat - bbox_.min_lat;
+  for (size_t k = 0; k < edges; ++k)
+    travel += std::abs(ring_[k + 1].lat - ring_[k].lat);
+  size_t bands = edges / 2;
+  if (travel > 0) bands = std::min(bands, static_cast<size_t>(4 * edges * height / travel));
+  bands = std::clamp<size_t>(bands, 1, 16384);
+  if (height > 0) band_height_inv_ = static_cast<double>(bands) / height;
   band_start_.assign(bands + 1, 0);
   auto for_bands = [&](size_t k, auto f) {
     Point a = ring_[k], b = ring_[k + 1];

@@ -10,9 +10,11 @@ std::vector<AlertKey> parse_references(std::string_view refs) {
   std::vector<AlertKey> out;
   size_t i = 0;
   while (i < refs.size()) {
-    while (i < refs.size() && std::isspace(static_cast<unsigned char>(refs[i]))) ++i;
+    while (i < refs.size() && std::isspace(static_cast<unsigned char>(refs[i])))
+      ++i;
     size_t end = i;
-    while (end < refs.size() && !std::isspace(static_cast<unsigned char>(refs[end]))) ++end;
+    while (end < refs.size() && !std::isspace(static_cast<unsigned char>(refs[end])))
+      ++end;
     std::string_view t = refs.substr(i, end - i);
     i = end;
     auto c1 = t.find(','), c2 = t.rfind(',');
@@ -27,11 +29,16 @@ std::vector<AlertKey> parse_references(std::string_view refs) {
 
 const char* state_name(AlertState s) {
   switch (s) {
-    case AlertState::kActive: return "active";
-    case AlertState::kSuperseded: return "superseded";
-    case AlertState::kCancelled: return "cancelled";
-    case AlertState::kExpired: return "expired";
-    case AlertState::kUnknown: return "unknown";
+    case AlertState::kActive:
+      return "active";
+    case AlertState::kSuperseded:
+      return "superseded";
+    case AlertState::kCancelled:
+      return "cancelled";
+    case AlertState::kExpired:
+      return "expired";
+    case AlertState::kUnknown:
+      return "unknown";
   }
   return "?";
 }
@@ -51,9 +58,11 @@ void AlertIndex::add(const Alert& a) {
   // Effects that were waiting for this message.
   auto [lo, hi] = pending_.equal_range(key);
   std::vector<std::pair<AlertKey, std::string>> waiting;
-  for (auto it = lo; it != hi; ++it) waiting.push_back(it->second);
+  for (auto it = lo; it != hi; ++it)
+    waiting.push_back(it->second);
   pending_.erase(lo, hi);
-  for (const auto& [by, type] : waiting) apply(by, type, key);
+  for (const auto& [by, type] : waiting)
+    apply(by, type, key);
   // This message's own effect on the messages it references.
   if (a.msg_type == "Update" || a.msg_type == "Cancel") {
     for (const auto& target : parse_references(a.references.value_or(""))) {
@@ -101,8 +110,7 @@ std::optional<AlertKey> AlertIndex::replaced_by(const AlertKey& key) const {
 std::vector<AlertKey> AlertIndex::active(int64_t now_ms) const {
   std::vector<AlertKey> out;
   for (const auto& [k, e] : entries_) {
-    if (e.msg_type != "Ack" && e.msg_type != "Error" &&
-        state(k, now_ms) == AlertState::kActive) {
+    if (e.msg_type != "Ack" && e.msg_type != "Error" && state(k, now_ms) == AlertState::kActive) {
       out.push_back(k);
     }
   }

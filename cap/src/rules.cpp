@@ -24,8 +24,8 @@ class Rules {
   void no_restricted(const std::string& value, const std::string& path, const char* rule) {
     for (char c : value) {
       if (c == ' ' || c == ',' || c == '<' || c == '&' || c == '\t' || c == '\n') {
-        std::string what = c == ' ' || c == '\t' || c == '\n' ? "whitespace"
-                                                              : std::string("'") + c + "'";
+        std::string what =
+            c == ' ' || c == '\t' || c == '\n' ? "whitespace" : std::string("'") + c + "'";
         add(Level::kError, path, rule,
             "\"" + value + "\" contains " + what +
                 "; it MUST NOT contain spaces, commas, '<' or '&' (CAP 1.2 §3.2.1)");
@@ -37,7 +37,8 @@ class Rules {
     }
   }
 
-  std::optional<DateTime> datetime(const std::optional<std::string>& value, const std::string& path) {
+  std::optional<DateTime> datetime(const std::optional<std::string>& value,
+                                   const std::string& path) {
     if (!value) return std::nullopt;
     std::string why;
     auto d = parse_datetime(*value, &why);
@@ -111,10 +112,12 @@ class Rules {
     size_t i = 0, n = 0;
     const std::string& refs = *a.references;
     while (i < refs.size()) {
-      while (i < refs.size() && std::isspace(static_cast<unsigned char>(refs[i]))) ++i;
+      while (i < refs.size() && std::isspace(static_cast<unsigned char>(refs[i])))
+        ++i;
       if (i >= refs.size()) break;
       size_t end = i;
-      while (end < refs.size() && !std::isspace(static_cast<unsigned char>(refs[end]))) ++end;
+      while (end < refs.size() && !std::isspace(static_cast<unsigned char>(refs[end])))
+        ++end;
       std::string triple = refs.substr(i, end - i);
       i = end;
       ++n;
@@ -153,7 +156,8 @@ class Rules {
   void quoted_list(const std::optional<std::string>& v, const std::string& path, const char* rule) {
     if (!v) return;
     size_t quotes = 0;
-    for (char c : *v) quotes += c == '"';
+    for (char c : *v)
+      quotes += c == '"';
     if (quotes % 2 != 0) {
       add(Level::kError, path, rule,
           "unbalanced double quote: multi-word entries are enclosed in double quotes "
@@ -222,8 +226,7 @@ class Rules {
   void pairs(const std::vector<ValuePair>& ps, const std::string& path, const char* what) {
     for (size_t k = 0; k < ps.size(); ++k) {
       if (ps[k].value_name.empty()) {
-        add(Level::kWarning, path + "[" + std::to_string(k + 1) + "]/valueName",
-            "valuename.empty",
+        add(Level::kWarning, path + "[" + std::to_string(k + 1) + "]/valueName", "valuename.empty",
             std::string("<") + what + "> has an empty valueName: receivers cannot tell what it is");
       }
     }
@@ -236,14 +239,16 @@ class Rules {
     auto token = [](std::string_view t) {
       if (t.empty()) return false;
       for (char c : t) {
-        if (c <= ' ' || c >= 127 || std::string_view("()<>@,;:\\\"/[]?=").find(c) != std::string_view::npos) {
+        if (c <= ' ' || c >= 127 ||
+            std::string_view("()<>@,;:\\\"/[]?=").find(c) != std::string_view::npos) {
           return false;
         }
       }
       return true;
     };
     std::string mt = r.mime_type.substr(0, r.mime_type.find(';'));
-    while (!mt.empty() && mt.back() == ' ') mt.pop_back();
+    while (!mt.empty() && mt.back() == ' ')
+      mt.pop_back();
     if (slash == std::string::npos || !token(std::string_view(mt).substr(0, slash)) ||
         !token(std::string_view(mt).substr(slash + 1))) {
       add(Level::kError, path + "/mimeType", "mimetype.format",
@@ -255,12 +260,14 @@ class Rules {
     }
     if (r.uri && r.uri->find(':') == std::string::npos && !r.deref_uri) {
       add(Level::kError, path + "/uri", "uri.relative",
-          "\"" + *r.uri + "\" is a relative URI without a <derefUri>; use a full absolute URI "
-                          "(CAP 1.2 §3.2.3)");
+          "\"" + *r.uri +
+              "\" is a relative URI without a <derefUri>; use a full absolute URI "
+              "(CAP 1.2 §3.2.3)");
     }
     if (r.digest) {
       bool hex40 = r.digest->size() == 40;
-      for (char c : *r.digest) hex40 = hex40 && std::isxdigit(static_cast<unsigned char>(c));
+      for (char c : *r.digest)
+        hex40 = hex40 && std::isxdigit(static_cast<unsigned char>(c));
       if (!hex40) {
         add(Level::kWarning, path + "/digest", "digest.sha1",
             "<digest> should be the SHA-1 hash of the resource in 40 hex digits "
@@ -300,7 +307,8 @@ class Rules {
 
   static size_t utf8_length(const std::string& s) {
     size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    for (unsigned char c : s)
+      n += (c & 0xC0) != 0x80;
     return n;
   }
 

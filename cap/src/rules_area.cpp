@@ -11,8 +11,10 @@ std::optional<double> number(const std::string& s) {
   double v = 0;
   const char* b = s.data();
   const char* e = s.data() + s.size();
-  while (b < e && (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')) ++b;
-  while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) --e;
+  while (b < e && (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'))
+    ++b;
+  while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+    --e;
   if (b < e && *b == '+') ++b;
   auto [p, ec] = std::from_chars(b, e, v);
   if (ec != std::errc() || p != e) return std::nullopt;
@@ -38,10 +40,18 @@ void check_area(const Area& area, const std::string& path, std::vector<Finding>&
     // error): receivers disagree about the inside of such a ring. Met Eireann's sample has one.
     Level level = Level::kError;
     switch (check.defect) {
-      case geo::PolygonDefect::kOutOfRange: rule = "polygon.range"; break;
-      case geo::PolygonDefect::kTooFewPairs: rule = "polygon.pairs"; break;
-      case geo::PolygonDefect::kNotClosed: rule = "polygon.closed"; break;
-      default: level = Level::kWarning; break;
+      case geo::PolygonDefect::kOutOfRange:
+        rule = "polygon.range";
+        break;
+      case geo::PolygonDefect::kTooFewPairs:
+        rule = "polygon.pairs";
+        break;
+      case geo::PolygonDefect::kNotClosed:
+        rule = "polygon.closed";
+        break;
+      default:
+        level = Level::kWarning;
+        break;
     }
     out.push_back({level, p, rule, check.message + " (CAP 1.2 §3.2.4)"});
   }

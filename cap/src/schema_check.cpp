@@ -40,7 +40,7 @@ struct Particle {
   int max;  // -1: unbounded
   Kind kind;
   const char* const* values = nullptr;  // kEnum: null-terminated list
-  const ComplexType* type = nullptr;     // kComplex
+  const ComplexType* type = nullptr;    // kComplex
 };
 
 constexpr int kMany = -1;
@@ -48,8 +48,9 @@ constexpr int kMany = -1;
 const char* const kStatus[] = {"Actual", "Exercise", "System", "Test", "Draft", nullptr};
 const char* const kMsgType[] = {"Alert", "Update", "Cancel", "Ack", "Error", nullptr};
 const char* const kScope[] = {"Public", "Restricted", "Private", nullptr};
-const char* const kCategory[] = {"Geo",  "Met",       "Safety", "Security", "Rescue", "Fire", "Health",
-                                 "Env",  "Transport", "Infra",  "CBRNE",    "Other",  nullptr};
+const char* const kCategory[] = {"Geo",   "Met",    "Safety", "Security",  "Rescue",
+                                 "Fire",  "Health", "Env",    "Transport", "Infra",
+                                 "CBRNE", "Other",  nullptr};
 const char* const kResponse[] = {"Shelter", "Evacuate", "Prepare",  "Execute", "Avoid",
                                  "Monitor", "Assess",   "AllClear", "None",    nullptr};
 const char* const kUrgency[] = {"Immediate", "Expected", "Future", "Past", "Unknown", nullptr};
@@ -70,12 +71,9 @@ const Particle kResourceParticles[] = {
 const ComplexType kResource{kResourceParticles, 6, false};
 
 const Particle kAreaParticles[] = {
-    {"areaDesc", 1, 1, Kind::kString},
-    {"polygon", 0, kMany, Kind::kString},
-    {"circle", 0, kMany, Kind::kString},
-    {"geocode", 0, kMany, Kind::kComplex, nullptr, &kPair},
-    {"altitude", 0, 1, Kind::kDecimal},
-    {"ceiling", 0, 1, Kind::kDecimal},
+    {"areaDesc", 1, 1, Kind::kString},   {"polygon", 0, kMany, Kind::kString},
+    {"circle", 0, kMany, Kind::kString}, {"geocode", 0, kMany, Kind::kComplex, nullptr, &kPair},
+    {"altitude", 0, 1, Kind::kDecimal},  {"ceiling", 0, 1, Kind::kDecimal},
 };
 const ComplexType kArea{kAreaParticles, 6, false};
 
@@ -125,7 +123,9 @@ const ComplexType kAlert{kAlertParticles, 14, true};
 constexpr std::string_view kDsigNs = "http://www.w3.org/2000/09/xmldsig#";
 constexpr std::string_view kXsiNs = "http://www.w3.org/2001/XMLSchema-instance";
 
-bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_xml_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // The whiteSpace="collapse" facet (XML Schema Part 2 §4.3.6).
 std::string collapse(std::string_view s) {
@@ -186,7 +186,9 @@ bool is_language(std::string_view s) {
   }
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 // The CAP pattern \d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d[-,+]\d\d:\d\d on a value that must also be
 // an xs:dateTime: the comma the pattern admits is not a valid sign, months and days must exist,
@@ -279,8 +281,8 @@ class Checker {
 
   void complex(pugi::xml_node n, const ComplexType& type, const std::string& path) {
     no_text(n, path);
-    size_t p = 0;     // current particle
-    int seen = 0;     // occurrences of particle p so far
+    size_t p = 0;                      // current particle
+    int seen = 0;                      // occurrences of particle p so far
     std::map<std::string, int> index;  // element name -> occurrences, for the paths
     for (auto c : n.children()) {
       if (c.type() != pugi::node_element) continue;
@@ -301,10 +303,12 @@ class Checker {
       }
       // Advance to the particle that matches, requiring each skipped one to be complete.
       size_t q = p;
-      while (q < type.count && name != type.particles[q].name) ++q;
+      while (q < type.count && name != type.particles[q].name)
+        ++q;
       if (q == type.count) {
         bool known_earlier = false;
-        for (size_t k = 0; k < p; ++k) known_earlier |= name == type.particles[k].name;
+        for (size_t k = 0; k < p; ++k)
+          known_earlier |= name == type.particles[k].name;
         if (p >= type.count && type.dsig_any_at_end && known_earlier) {
           error(child_path, "schema.order", "<" + name + "> after the signature");
         } else if (known_earlier) {
@@ -313,8 +317,8 @@ class Checker {
                     (p < type.count ? type.particles[p].name : "the end") + ">");
         } else {
           error(child_path, "schema.unknown",
-                "<" + name + "> is not a CAP 1.2 element of <" +
-                    std::string(local_name(n.name())) + ">");
+                "<" + name + "> is not a CAP 1.2 element of <" + std::string(local_name(n.name())) +
+                    ">");
         }
         continue;
       }
@@ -370,8 +374,8 @@ class Checker {
           if (text == *v) return;
         }
         error(path, "schema.enum",
-              "\"" + text + "\" is not a value of <" + part.name + ">; allowed: " +
-                  join(part.values));
+              "\"" + text + "\" is not a value of <" + part.name +
+                  ">; allowed: " + join(part.values));
         return;
       case Kind::kDateTime:
         if (!is_cap_datetime(collapse(text))) {
@@ -402,7 +406,8 @@ class Checker {
 
   static std::string join(const char* const* values) {
     std::string out;
-    for (const char* const* v = values; *v; ++v) out += (out.empty() ? "" : ", ") + std::string(*v);
+    for (const char* const* v = values; *v; ++v)
+      out += (out.empty() ? "" : ", ") + std::string(*v);
     return out;
   }
 

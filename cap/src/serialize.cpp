@@ -51,11 +51,20 @@ class Writer {
   void escape(const std::string& s) {
     for (char c : s) {
       switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '\r': out += "&#13;"; break;
-        default: out += c;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '\r':
+          out += "&#13;";
+          break;
+        default:
+          out += c;
       }
     }
   }
@@ -77,7 +86,8 @@ std::string serialize(const Alert& a) {
   w.text("scope", a.scope, 1);
   w.opt("restriction", a.restriction, 1);
   w.opt("addresses", a.addresses, 1);
-  for (const auto& c : a.codes) w.text("code", c, 1);
+  for (const auto& c : a.codes)
+    w.text("code", c, 1);
   w.opt("note", a.note, 1);
   w.opt("references", a.references, 1);
   w.opt("incidents", a.incidents, 1);
@@ -85,9 +95,11 @@ std::string serialize(const Alert& a) {
     // §3.2.2 <info>.
     w.open("info", 1);
     w.opt("language", i.language, 2);
-    for (const auto& c : i.categories) w.text("category", c, 2);
+    for (const auto& c : i.categories)
+      w.text("category", c, 2);
     w.text("event", i.event, 2);
-    for (const auto& r : i.response_types) w.text("responseType", r, 2);
+    for (const auto& r : i.response_types)
+      w.text("responseType", r, 2);
     w.text("urgency", i.urgency, 2);
     w.text("severity", i.severity, 2);
     w.text("certainty", i.certainty, 2);
@@ -118,8 +130,10 @@ std::string serialize(const Alert& a) {
       // §3.2.4 <area>.
       w.open("area", 2);
       w.text("areaDesc", ar.area_desc, 3);
-      for (const auto& p : ar.polygons) w.text("polygon", p, 3);
-      for (const auto& c : ar.circles) w.text("circle", c, 3);
+      for (const auto& p : ar.polygons)
+        w.text("polygon", p, 3);
+      for (const auto& c : ar.circles)
+        w.text("circle", c, 3);
       w.pairs("geocode", ar.geocodes, 3);
       w.opt("altitude", ar.altitude, 3);
       w.opt("ceiling", ar.ceiling, 3);

@@ -1,6 +1,7 @@
 #include "capcast/cap/validate.h"
 
 #include "build.h"
+#include "capcast/cap/profile.h"
 #include "capcast/cap/safe_xml.h"
 #include "schema_check.h"
 
@@ -8,18 +9,24 @@ namespace capcast::cap {
 
 const char* level_name(Level l) {
   switch (l) {
-    case Level::kError: return "error";
-    case Level::kWarning: return "warning";
-    case Level::kRecommendation: return "recommendation";
+    case Level::kError:
+      return "error";
+    case Level::kWarning:
+      return "warning";
+    case Level::kRecommendation:
+      return "recommendation";
   }
   return "?";
 }
 
-bool Report::has_errors() const { return count(Level::kError) > 0; }
+bool Report::has_errors() const {
+  return count(Level::kError) > 0;
+}
 
 size_t Report::count(Level level) const {
   size_t n = 0;
-  for (const auto& f : findings) n += f.level == level;
+  for (const auto& f : findings)
+    n += f.level == level;
   return n;
 }
 
@@ -28,8 +35,8 @@ Report validate(std::string_view original, const ValidateOptions& options) {
   auto converted = latin1_to_utf8(original);
   std::string_view xml = converted ? std::string_view(*converted) : original;
   pugi::xml_document doc;
-  auto st = load_safe_xml(doc, xml,
-                          {options.parse.max_bytes, options.parse.max_depth, converted.has_value()});
+  auto st = load_safe_xml(
+      doc, xml, {options.parse.max_bytes, options.parse.max_depth, converted.has_value()});
   if (!st.ok()) {
     report.findings.push_back({Level::kError, "/", "xml", st.message()});
     return report;
@@ -49,6 +56,10 @@ Report validate(std::string_view original, const ValidateOptions& options) {
   }
   auto rules = check_rules(parsed->alert);
   report.findings.insert(report.findings.end(), rules.begin(), rules.end());
+  if (!options.profiles.empty()) {
+    auto prof = check_profiles(parsed->alert, options.profiles);
+    report.findings.insert(report.findings.end(), prof.begin(), prof.end());
+  }
   report.parsed = std::move(*parsed);
   return report;
 }

@@ -27,13 +27,18 @@ Alert msg(const std::string& id, const std::string& type, const std::string& sen
   return a;
 }
 
-AlertKey key(const Alert& a) { return key_of(a); }
-int64_t at(const char* t) { return parse_datetime(t)->unix_ms; }
+AlertKey key(const Alert& a) {
+  return key_of(a);
+}
+int64_t at(const char* t) {
+  return parse_datetime(t)->unix_ms;
+}
 
 }  // namespace
 
 TEST_CASE("parse_references reads every whitespace-separated triple") {
-  auto r = parse_references(" a@x,ID-1,2024-01-01T00:00:00-00:00\n\tb@y,ID-2,2024-01-02T00:00:00+01:00 bad");
+  auto r = parse_references(
+      " a@x,ID-1,2024-01-01T00:00:00-00:00\n\tb@y,ID-2,2024-01-02T00:00:00+01:00 bad");
   REQUIRE(r.size() == 2);
   CHECK(r[0] == AlertKey{"a@x", "ID-1", "2024-01-01T00:00:00-00:00"});
   CHECK(r[1].sender == "b@y");

@@ -101,8 +101,8 @@ const Case kCases[] = {
      "schema.datetime", "/alert/sent[1]", Level::kError},
     {"bad integer", "<size>4</size>", "<size>4.5</size>", "schema.integer",
      "/alert/info[1]/resource[1]/size[1]", Level::kError},
-    {"bad language", "<language>en-KE</language>", "<language>en_KE</language>",
-     "schema.language", "/alert/info[1]/language[1]", Level::kError},
+    {"bad language", "<language>en-KE</language>", "<language>en_KE</language>", "schema.language",
+     "/alert/info[1]/language[1]", Level::kError},
     {"attribute", "<scope>Public</scope>", "<scope lang=\"en\">Public</scope>", "schema.attribute",
      "/alert/scope[1]", Level::kError},
     {"stray text", "<scope>Public</scope>", "<scope>Public</scope>oops", "schema.text", "/alert",
@@ -206,10 +206,11 @@ const Case kCases[] = {
      "circle.format", "/alert/info[1]/area[1]/circle[1]", Level::kError},
     {"ceiling without altitude", "</geocode>", "</geocode><ceiling>100</ceiling>",
      "ceiling.altitude", "/alert/info[1]/area[1]/ceiling", Level::kError},
-    {"ceiling below altitude", "</geocode>", "</geocode><altitude>500</altitude><ceiling>100</ceiling>",
-     "ceiling.below_altitude", "/alert/info[1]/area[1]/ceiling", Level::kError},
-    {"empty areaDesc", "<areaDesc>Tana River</areaDesc>", "<areaDesc></areaDesc>",
-     "areadesc.empty", "/alert/info[1]/area[1]/areaDesc", Level::kError},
+    {"ceiling below altitude", "</geocode>",
+     "</geocode><altitude>500</altitude><ceiling>100</ceiling>", "ceiling.below_altitude",
+     "/alert/info[1]/area[1]/ceiling", Level::kError},
+    {"empty areaDesc", "<areaDesc>Tana River</areaDesc>", "<areaDesc></areaDesc>", "areadesc.empty",
+     "/alert/info[1]/area[1]/areaDesc", Level::kError},
 };
 
 }  // namespace
@@ -256,14 +257,16 @@ TEST_CASE("each negative sample is rejected for the right reason") {
   INFO(dump(invalid));
   CHECK(invalid.has_errors());
   bool schema_error = false;
-  for (const auto& f : invalid.findings) schema_error |= f.rule.rfind("schema.", 0) == 0;
+  for (const auto& f : invalid.findings)
+    schema_error |= f.rule.rfind("schema.", 0) == 0;
   CHECK(schema_error);
 }
 
 TEST_CASE("the AU sample's HTML in text is a warning, as in cap-library") {
   Report r = validate(test::read_file(test::samples_dir() / "au-nsw-rfs-fire-capau-prefixed.xml"));
   bool html = false;
-  for (const auto& f : r.findings) html |= f.rule == "text.html" && f.level == Level::kWarning;
+  for (const auto& f : r.findings)
+    html |= f.rule == "text.html" && f.level == Level::kWarning;
   CHECK(html);
 }
 

@@ -4,8 +4,8 @@
 // added). The two must agree on every document.
 #include <catch2/catch.hpp>
 
-#include <pugixml.hpp>
 #include <map>
+#include <pugixml.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -20,18 +20,18 @@ namespace {
 
 constexpr int kMutants = 1200;
 
-const char* const kBadEnums[] = {"actual", "Actual ", "Unknown", "", "Very Likely", "Imminent",
-                                 "Met",    "Alert",   "Public"};
+const char* const kBadEnums[] = {"actual",   "Actual ", "Unknown", "",      "Very Likely",
+                                 "Imminent", "Met",     "Alert",   "Public"};
 const char* const kDates[] = {
-    "2024-04-20T06:00:00Z",      "2024-13-20T06:00:00+03:00", "2024-04-31T06:00:00+03:00",
-    "2023-02-29T06:00:00+03:00", "2024-02-29T06:00:00+03:00", "2024-04-20T06:00:00",
-    "2024-04-20T06:00:00,03:00", "2024-04-20T24:00:00+03:00", "2024-04-20T24:00:01+03:00",
+    "2024-04-20T06:00:00Z",        "2024-13-20T06:00:00+03:00", "2024-04-31T06:00:00+03:00",
+    "2023-02-29T06:00:00+03:00",   "2024-02-29T06:00:00+03:00", "2024-04-20T06:00:00",
+    "2024-04-20T06:00:00,03:00",   "2024-04-20T24:00:00+03:00", "2024-04-20T24:00:01+03:00",
     "2024-04-20T06:00:00.5+03:00", "2024-04-20T06:00:00+15:00", " 2024-04-20T06:00:00-00:00 ",
-    "2024-04-20 06:00:00+03:00", "0000-01-01T00:00:00+00:00", "2024-04-20T06:00:00+14:00"};
-const char* const kNumbers[] = {"12", " 12 ", "+3", "-3", "1.5", ".5", "5.", ".", "1e3", "", "x",
-                                "1 000"};
-const char* const kLanguages[] = {"en", "en-US", "fr-CA-x-y", "en_US", "123", "e", "abcdefghi",
-                                  "en-", "-en", "x-klingon", ""};
+    "2024-04-20 06:00:00+03:00",   "0000-01-01T00:00:00+00:00", "2024-04-20T06:00:00+14:00"};
+const char* const kNumbers[] = {"12", " 12 ", "+3",  "-3", "1.5", ".5",
+                                "5.", ".",    "1e3", "",   "x",   "1 000"};
+const char* const kLanguages[] = {"en",        "en-US", "fr-CA-x-y", "en_US",     "123", "e",
+                                  "abcdefghi", "en-",   "-en",       "x-klingon", ""};
 
 bool has_empty_language(const std::string& xml) {
   return xml.find("<language></language>") != std::string::npos ||
@@ -42,7 +42,8 @@ bool has_empty_language(const std::string& xml) {
 bool inside_signature(pugi::xml_node n) {
   for (; n; n = n.parent()) {
     std::string_view name(n.name());
-    if (name == "Signature" || (name.size() > 10 && name.substr(name.size() - 10) == ":Signature")) {
+    if (name == "Signature" ||
+        (name.size() > 10 && name.substr(name.size() - 10) == ":Signature")) {
       return true;
     }
   }
@@ -82,7 +83,8 @@ std::string mutate(pugi::xml_document& doc, std::mt19937& rng) {
     if (c != std::string_view::npos) prefix = std::string(full.substr(0, c + 1));
   }
   auto set_text = [&](pugi::xml_node n, const char* v) {
-    while (n.first_child()) n.remove_child(n.first_child());
+    while (n.first_child())
+      n.remove_child(n.first_child());
     n.text().set(v);
   };
   switch (pick(9)) {
@@ -96,15 +98,16 @@ std::string mutate(pugi::xml_document& doc, std::mt19937& rng) {
       return "duplicate " + name;
     case 2: {
       auto next = e.next_sibling();
-      while (next && next.type() != pugi::node_element) next = next.next_sibling();
+      while (next && next.type() != pugi::node_element)
+        next = next.next_sibling();
       if (!next || inside_signature(next)) return "none";
       e.parent().insert_move_after(e, next);
       return "swap " + name;
     }
     case 3: {
-      static const std::set<std::string> kEnumEls = {"status", "msgType", "scope", "category",
-                                                     "responseType", "urgency", "severity",
-                                                     "certainty"};
+      static const std::set<std::string> kEnumEls = {"status",   "msgType",      "scope",
+                                                     "category", "responseType", "urgency",
+                                                     "severity", "certainty"};
       for (auto c : els) {
         if (kEnumEls.count(local(c)) && pick(3) == 0) {
           set_text(c, kBadEnums[pick(std::size(kBadEnums))]);

