@@ -16,7 +16,9 @@ namespace {
 
 using Out = std::vector<Finding>;
 
-std::string info_path(size_t i) { return "/alert/info[" + std::to_string(i + 1) + "]"; }
+std::string info_path(size_t i) {
+  return "/alert/info[" + std::to_string(i + 1) + "]";
+}
 std::string area_path(size_t i, size_t k) {
   return info_path(i) + "/area[" + std::to_string(k + 1) + "]";
 }
@@ -32,7 +34,8 @@ bool blank(const std::optional<std::string>& s) {
 
 std::set<std::pair<std::string, std::string>> pair_set(const std::vector<ValuePair>& v) {
   std::set<std::pair<std::string, std::string>> out;
-  for (const auto& p : v) out.emplace(p.value_name, p.value);
+  for (const auto& p : v)
+    out.emplace(p.value_name, p.value);
   return out;
 }
 
@@ -84,8 +87,8 @@ void same_across_infos(const Alert& a, bool categories, const char* prefix, cons
 void area_required(const Alert& a, const char* rule, const std::string& doc, Out& out) {
   for (size_t i = 0; i < a.infos.size(); ++i) {
     if (a.infos[i].areas.empty()) {
-      out.push_back({Level::kError, info_path(i), rule,
-                     "at least one <area> is required (" + doc + ")"});
+      out.push_back(
+          {Level::kError, info_path(i), rule, "at least one <area> is required (" + doc + ")"});
     }
   }
 }
@@ -112,7 +115,8 @@ void check_ipaws(const Alert& a, Out& out) {
   if (zero_offset(a.sent)) {
     out.push_back({Level::kWarning, "/alert/sent", "ipaws.sent.offset",
                    "sent has a UTC offset of 0: US alerts are expected in local time with their "
-                   "offset (" + kIpawsDoc + ")"});
+                   "offset (" +
+                       kIpawsDoc + ")"});
   }
   for (size_t i = 0; i < a.infos.size(); ++i) {
     const Info& info = a.infos[i];
@@ -132,7 +136,8 @@ void check_ipaws(const Alert& a, Out& out) {
     if (same != 1 || !same_ok) {
       out.push_back({Level::kError, p + "/eventCode", "ipaws.same.eventcode",
                      "exactly one <eventCode> with valueName SAME and a three-letter SAME event "
-                     "code is required (" + kIpawsDoc + ")"});
+                     "code is required (" +
+                         kIpawsDoc + ")"});
     }
     recommend(!blank(info.effective), p + "/effective", "ipaws.effective.ignored",
               "<effective> is ignored by IPAWS: alerts are effective on issue", out);
@@ -141,13 +146,11 @@ void check_ipaws(const Alert& a, Out& out) {
     recommend(blank(info.description), p, "ipaws.description", "give a <description>", out);
     recommend(blank(info.instruction), p, "ipaws.instruction", "give an <instruction>", out);
     for (size_t k = 0; k < info.areas.size(); ++k) {
-      bool same_geo = std::any_of(info.areas[k].geocodes.begin(), info.areas[k].geocodes.end(),
-                                  [](const ValuePair& g) {
-                                    return g.value_name == "SAME" && g.value.size() == 6;
-                                  });
+      bool same_geo = std::any_of(
+          info.areas[k].geocodes.begin(), info.areas[k].geocodes.end(),
+          [](const ValuePair& g) { return g.value_name == "SAME" && g.value.size() == 6; });
       recommend(!same_geo, area_path(i, k), "ipaws.same.geocode",
-                "a <geocode> SAME with a 6-digit location code should be given (" + kIpawsDoc +
-                    ")",
+                "a <geocode> SAME with a 6-digit location code should be given (" + kIpawsDoc + ")",
                 out);
     }
     // WEA text (47 CFR §10.430; IPAWS: CMAMtext in the GSM 7-bit alphabet for English).
@@ -159,25 +162,28 @@ void check_ipaws(const Alert& a, Out& out) {
                                                         : 0;
       if (!limit) continue;
       std::string pp = p + "/parameter[" + std::to_string(k + 1) + "]";
-      auto fit = fits_wea(prm.value, limit,
-                          english && limit == kWeaShortChars ? WeaCharset::kGsm7 : WeaCharset::kAny);
+      auto fit =
+          fits_wea(prm.value, limit,
+                   english && limit == kWeaShortChars ? WeaCharset::kGsm7 : WeaCharset::kAny);
       if (!fit.ok()) {
         out.push_back({Level::kError, pp, "ipaws.wea.text", fit.status().message()});
       } else if (!fit->fits) {
-        std::string why = fit->characters > limit
-                              ? std::to_string(fit->characters) + " characters, at most " +
-                                    std::to_string(limit)
-                              : "character " + std::to_string(fit->first_non_gsm7->index + 1) +
-                                    " is not in the GSM 7-bit alphabet";
-        out.push_back({Level::kError, pp, "ipaws.wea.text",
-                       prm.value_name + " does not fit a WEA message: " + why +
-                           " (47 CFR §10.430)"});
+        std::string why =
+            fit->characters > limit
+                ? std::to_string(fit->characters) + " characters, at most " + std::to_string(limit)
+                : "character " + std::to_string(fit->first_non_gsm7->index + 1) +
+                      " is not in the GSM 7-bit alphabet";
+        out.push_back(
+            {Level::kError, pp, "ipaws.wea.text",
+             prm.value_name + " does not fit a WEA message: " + why + " (47 CFR §10.430)"});
       }
     }
   }
 }
 
-bool declares_ipaws(const Alert& a) { return has_code(a, "IPAWSv1.0"); }
+bool declares_ipaws(const Alert& a) {
+  return has_code(a, "IPAWSv1.0");
+}
 
 // ---- CAP-CP ----------------------------------------------------------------------------------
 
@@ -202,18 +208,20 @@ void check_capcp(const Alert& a, Out& out) {
     if (!event) {
       out.push_back({Level::kError, p + "/eventCode", "capcp.eventcode",
                      "an <eventCode> from the CAP-CP Event References (valueName "
-                     "profile:CAP-CP:Event:…) is required (" + kCapCpDoc + " rule 8)"});
+                     "profile:CAP-CP:Event:…) is required (" +
+                         kCapCpDoc + " rule 8)"});
     }
     for (size_t k = 0; k < info.areas.size(); ++k) {
-      bool location = std::any_of(
-          info.areas[k].geocodes.begin(), info.areas[k].geocodes.end(), [](const auto& g) {
-            return g.value_name.rfind("profile:CAP-CP:Location:", 0) == 0 ||
-                   g.value_name.find(":CLC") != std::string::npos;
-          });
+      bool location = std::any_of(info.areas[k].geocodes.begin(), info.areas[k].geocodes.end(),
+                                  [](const auto& g) {
+                                    return g.value_name.rfind("profile:CAP-CP:Location:", 0) == 0 ||
+                                           g.value_name.find(":CLC") != std::string::npos;
+                                  });
       if (!location) {
         out.push_back({Level::kError, area_path(i, k) + "/geocode", "capcp.geocode",
                        "a <geocode> from the CAP-CP Location References (valueName "
-                       "profile:CAP-CP:Location:…) is required (" + kCapCpDoc + " rule 9)"});
+                       "profile:CAP-CP:Location:…) is required (" +
+                           kCapCpDoc + " rule 9)"});
       }
     }
     recommend(blank(info.expires), p, "capcp.expires", "<expires> is strongly recommended", out);
@@ -228,7 +236,9 @@ void check_capcp(const Alert& a, Out& out) {
             "give one <info> in English and one in French", out);
 }
 
-bool declares_capcp(const Alert& a) { return has_code(a, "profile:CAP-CP:"); }
+bool declares_capcp(const Alert& a) {
+  return has_code(a, "profile:CAP-CP:");
+}
 
 // ---- CAP-AU ----------------------------------------------------------------------------------
 
@@ -247,7 +257,8 @@ void check_capau(const Alert& a, Out& out) {
     const Info& info = a.infos[i];
     std::string p = info_path(i);
     int listed = 0;
-    for (const auto& ec : info.event_codes) listed += ec.value_name == kCapAuEventList;
+    for (const auto& ec : info.event_codes)
+      listed += ec.value_name == kCapAuEventList;
     if (listed != 1) {
       out.push_back({Level::kError, p + "/eventCode", "capau.eventcode",
                      "exactly one <eventCode> from the AUeventLIST (valueName " +
@@ -256,9 +267,9 @@ void check_capau(const Alert& a, Out& out) {
     std::string lang = info.language.value_or("en-US");
     auto [it, inserted] = event_by_language.emplace(lang, info.event);
     if (!inserted && it->second != info.event) {
-      out.push_back({Level::kError, p + "/event", "capau.event.language",
-                     "<info> blocks in the same language must name the same <event> (" +
-                         kCapAuDoc + ")"});
+      out.push_back(
+          {Level::kError, p + "/event", "capau.event.language",
+           "<info> blocks in the same language must name the same <event> (" + kCapAuDoc + ")"});
     }
     if (a.msg_type == "Cancel" && info.effective) {
       out.push_back({Level::kError, p + "/effective", "capau.cancel.effective",
@@ -276,7 +287,9 @@ void check_capau(const Alert& a, Out& out) {
             "the sender should be an e-mail style address of the issuing agency", out);
 }
 
-bool declares_capau(const Alert& a) { return has_code(a, kCapAuCode); }
+bool declares_capau(const Alert& a) {
+  return has_code(a, kCapAuCode);
+}
 
 // ---- MeteoAlarm ------------------------------------------------------------------------------
 
@@ -287,11 +300,10 @@ bool declares_capau(const Alert& a) { return has_code(a, kCapAuCode); }
 const std::string kMeteoalarmDoc = "MeteoAlarm CAP profile";
 
 void check_meteoalarm(const Alert& a, Out& out) {
-  static const char* const kLevels[][2] = {
-      {"1; green; Minor", "Minor"},
-      {"2; yellow; Moderate", "Moderate"},
-      {"3; orange; Severe", "Severe"},
-      {"4; red; Extreme", "Extreme"}};
+  static const char* const kLevels[][2] = {{"1; green; Minor", "Minor"},
+                                           {"2; yellow; Moderate", "Moderate"},
+                                           {"3; orange; Severe", "Severe"},
+                                           {"4; red; Extreme", "Extreme"}};
   info_required(a, "meteoalarm.info", kMeteoalarmDoc, out);
   for (size_t i = 0; i < a.infos.size(); ++i) {
     const Info& info = a.infos[i];
@@ -331,9 +343,9 @@ void check_meteoalarm(const Alert& a, Out& out) {
       }
     }
     if (!type) {
-      out.push_back({Level::kError, p + "/parameter", "meteoalarm.awareness_type",
-                     "a <parameter> awareness_type (e.g. \"1; wind\") is required (" +
-                         kMeteoalarmDoc + ")"});
+      out.push_back(
+          {Level::kError, p + "/parameter", "meteoalarm.awareness_type",
+           "a <parameter> awareness_type (e.g. \"1; wind\") is required (" + kMeteoalarmDoc + ")"});
     } else {
       auto semi = type->value.find(';');
       std::string n = type->value.substr(0, semi);

@@ -9,7 +9,9 @@ using namespace capcast::cap;
 
 namespace {
 
-std::string sample(const char* name) { return test::read_file(test::samples_dir() / name); }
+std::string sample(const char* name) {
+  return test::read_file(test::samples_dir() / name);
+}
 
 std::string replace(std::string s, const std::string& from, const std::string& to) {
   auto pos = s.find(from);
@@ -114,12 +116,12 @@ TEST_CASE("profiles: each rule fails on its case") {
 }
 
 TEST_CASE("profiles: the CAP-CP negative sample fails for the profile's reasons") {
-  Report plain = validate(test::read_file(test::source_dir() /
-                                          "tests/data/cap/negative/ca-eccc-profile-errors.xml"));
+  Report plain = validate(
+      test::read_file(test::source_dir() / "tests/data/cap/negative/ca-eccc-profile-errors.xml"));
   CHECK_FALSE(plain.has_errors());  // XSD-valid and CAP-valid by design
-  Report r = run(test::read_file(test::source_dir() /
-                                 "tests/data/cap/negative/ca-eccc-profile-errors.xml"),
-                 "cap-cp");
+  Report r = run(
+      test::read_file(test::source_dir() / "tests/data/cap/negative/ca-eccc-profile-errors.xml"),
+      "cap-cp");
   INFO(dump(r));
   CHECK(has(r, "capcp.code", Level::kError));
   CHECK(has(r, "capcp.references", Level::kError));  // <references/> is empty

@@ -18,7 +18,7 @@
 namespace capcast::cap {
 
 struct Profile {
-  const char* name;   // what --profile takes
+  const char* name;  // what --profile takes
   const char* title;
   bool (*declared_by)(const Alert& alert);  // the alert's <code> names this profile
   void (*check)(const Alert& alert, std::vector<Finding>& out);
