@@ -78,7 +78,11 @@ void Poller::on_feed(Source& s, FetchResponse r) {
   }
   s.state.etag = r.etag;
   s.state.last_modified = r.last_modified;
-  Extracted ex = s.spec.format->extract(r.body, r.effective_url);
+  Input in{r.body,         r.effective_url,
+           s.spec.name,    s.spec.options ? s.spec.options : &default_options(*s.spec.format),
+           s.state.memory, to_unix_ms(clock_.now())};
+  Extracted ex = s.spec.format->extract(in);
+  if (ex.memory) s.state.memory = std::move(*ex.memory);
   for (const auto& p : ex.problems)
     spdlog::warn("source {}: {}", s.spec.name, p);
   for (auto& doc : ex.documents) {

@@ -36,6 +36,9 @@ config::SectionSpec source_section() {
   std::string types;
   for (const auto& f : formats())
     types += (types.empty() ? "" : ", ") + std::string(f.name);
+  s.variant_key = "type";
+  for (const auto& f : formats())
+    s.variants[f.name] = f.keys;
   s.keys = {
       Key{"name", Type::kString, std::nullopt, true, false, "a unique name, used in logs"},
       Key{"type", Type::kString, Value{std::string("atom")}, false, false,
@@ -93,7 +96,7 @@ Result<std::vector<SourceSpec>> sources_from(const config::Document& doc) {
       continue;
     }
     if (!s.get_bool("enabled")) continue;
-    out.push_back(SourceSpec{name, format, url, s.get_duration("interval")});
+    out.push_back(SourceSpec{name, format, url, s.get_duration("interval"), &s});
   }
   if (!errors.empty()) return Status(Code::kInvalidArgument, errors);
   return out;

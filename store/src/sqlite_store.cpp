@@ -54,6 +54,10 @@ CREATE TABLE sources (
   alerts_accepted      INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 2: a source format's memory between polls (events seen, gauge states).
+    R"sql(
+ALTER TABLE sources ADD COLUMN memory TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -307,15 +311,16 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     Stmt s(db_,
            "INSERT INTO sources (name, etag, last_modified, last_attempt_ms, last_success_ms, "
-           "last_error, consecutive_failures, alerts_accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+           "last_error, consecutive_failures, alerts_accepted, memory) VALUES (?, ?, ?, ?, ?, ?, "
+           "?, ?, ?) "
            "ON CONFLICT (name) DO UPDATE SET etag = excluded.etag, "
            "last_modified = excluded.last_modified, last_attempt_ms = excluded.last_attempt_ms, "
            "last_success_ms = excluded.last_success_ms, last_error = excluded.last_error, "
            "consecutive_failures = excluded.consecutive_failures, "
-           "alerts_accepted = excluded.alerts_accepted");
+           "alerts_accepted = excluded.alerts_accepted, memory = excluded.memory");
     s.bind(1, st.name).bind(2, st.etag).bind(3, st.last_modified).bind(4, st.last_attempt_ms);
     s.bind(5, st.last_success_ms).bind(6, st.last_error);
-    s.bind(7, int64_t{st.consecutive_failures}).bind(8, st.alerts_accepted);
+    s.bind(7, int64_t{st.consecutive_failures}).bind(8, st.alerts_accepted).bind(9, st.memory);
     if (s.step() != SQLITE_DONE) return db_error(db_, "saving source state");
     return {};
   }
@@ -356,7 +361,7 @@ class SqliteStore final : public Store {
  private:
   static constexpr const char* kSourceSelect =
       "SELECT name, etag, last_modified, last_attempt_ms, last_success_ms, last_error, "
-      "consecutive_failures, alerts_accepted FROM sources";
+      "consecutive_failures, alerts_accepted, memory FROM sources";
 
   static SourceState read_source(Stmt& s) {
     SourceState st;
@@ -368,6 +373,7 @@ class SqliteStore final : public Store {
     st.last_error = s.text(5);
     st.consecutive_failures = static_cast<int>(s.i64(6));
     st.alerts_accepted = s.i64(7);
+    st.memory = s.text(8);
     return st;
   }
 

@@ -8,6 +8,17 @@
 using namespace capcast;
 using namespace capcast::ingest;
 
+namespace {
+
+Extracted extract_atom(std::string_view body, const std::string& url) {
+  Input in;
+  in.body = body;
+  in.url = url;
+  return find_format("atom")->extract(in);
+}
+
+}  // namespace
+
 TEST_CASE("the format table has cap and atom") {
   REQUIRE(find_format("cap"));
   REQUIRE(find_format("atom"));
@@ -17,7 +28,7 @@ TEST_CASE("the format table has cap and atom") {
 TEST_CASE("the demo ATOM feed yields its links, resolved, and its embedded alert") {
   auto feed = test::source_dir() / "samples/feeds/demo.atom";
   std::string url = "file://" + feed.string();
-  Extracted ex = find_format("atom")->extract(test::read_file(feed), url);
+  Extracted ex = extract_atom(test::read_file(feed), url);
   CHECK(ex.problems.empty());
   REQUIRE(ex.links.size() == 19);
   for (const auto& link : ex.links) {
@@ -34,8 +45,7 @@ TEST_CASE("the demo ATOM feed yields its links, resolved, and its embedded alert
 TEST_CASE("the real NWS ATOM index yields one CAP link per entry") {
   auto feed =
       test::source_dir() / "tests/data/feeds/ibm-cap_nws_atom_feed_example_cap11_legacy.xml";
-  Extracted ex = find_format("atom")->extract(test::read_file(feed),
-                                              "https://alerts.weather.gov/cap/us.php?x=0");
+  Extracted ex = extract_atom(test::read_file(feed), "https://alerts.weather.gov/cap/us.php?x=0");
   CHECK(ex.problems.empty());
   CHECK(ex.documents.empty());
   REQUIRE(ex.links.size() == 163);
@@ -48,7 +58,7 @@ TEST_CASE("RSS items with enclosures and prefixed embedded alerts") {
       <enclosure url="https://example.org/a.cap" type="application/cap+xml" length="1"/></item>
     <item><title>b</title><link>b/alert.xml</link></item>
   </channel></rss>)";
-  Extracted ex = find_format("atom")->extract(rss, "https://example.org/feeds/rss.xml");
+  Extracted ex = extract_atom(rss, "https://example.org/feeds/rss.xml");
   REQUIRE(ex.links.size() == 2);
   CHECK(ex.links[0] == "https://example.org/a.cap");
   CHECK(ex.links[1] == "https://example.org/feeds/b/alert.xml");
@@ -59,7 +69,7 @@ TEST_CASE("RSS items with enclosures and prefixed embedded alerts") {
       <cap:sent>2024-01-01T00:00:00-00:00</cap:sent><cap:status>Actual</cap:status>
       <cap:msgType>Alert</cap:msgType><cap:scope>Public</cap:scope></cap:alert>
       </content></entry></feed>)";
-  Extracted e2 = find_format("atom")->extract(atom, "https://example.org/f");
+  Extracted e2 = extract_atom(atom, "https://example.org/f");
   REQUIRE(e2.documents.size() == 1);
   // The namespace declared on <feed> is carried onto the standalone alert.
   auto parsed = cap::parse(e2.documents[0]);
@@ -68,18 +78,18 @@ TEST_CASE("RSS items with enclosures and prefixed embedded alerts") {
 }
 
 TEST_CASE("unusable feeds and entries are reported, not thrown") {
-  Extracted bad = find_format("atom")->extract("<html><body>oops</body></html>", "https://x/f");
+  Extracted bad = extract_atom("<html><body>oops</body></html>", "https://x/f");
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems[0].find("neither an ATOM <feed>") != std::string::npos);
 
-  Extracted empty_entry = find_format("atom")->extract(
-      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id></entry></feed>",
-      "https://x/f");
+  Extracted empty_entry =
+      extract_atom("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id></entry></feed>",
+                   "https://x/f");
   REQUIRE(empty_entry.problems.size() == 1);
   CHECK(empty_entry.problems[0] ==
         "https://x/f: entry 1: neither an embedded CAP alert nor a link to one");
 
-  Extracted xxe = find_format("atom")->extract(
+  Extracted xxe = extract_atom(
       "<!DOCTYPE feed [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><feed>&x;</feed>", "https://x/f");
   REQUIRE(xxe.problems.size() == 1);
   CHECK(xxe.problems[0].find("DOCTYPE is not allowed") != std::string::npos);

@@ -45,11 +45,16 @@ Process::~Process() {
 
 void Process::drain(int fd, std::string& into, int timeout_ms) {
   if (fd < 0) return;
-  pollfd p{fd, POLLIN, 0};
-  if (poll(&p, 1, timeout_ms) <= 0) return;
-  char buf[4096];
-  ssize_t n = read(fd, buf, sizeof buf);
-  if (n > 0) into.append(buf, static_cast<size_t>(n));
+  // Read everything available now (waiting up to timeout_ms for the first byte).
+  char buf[65536];
+  while (true) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return;  // EOF or error
+    into.append(buf, static_cast<size_t>(n));
+    timeout_ms = 0;
+  }
 }
 
 std::optional<std::string> Process::wait_for_line(const std::string& needle,

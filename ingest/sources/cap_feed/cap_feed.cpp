@@ -101,13 +101,15 @@ void take_entry(pugi::xml_node entry, const std::string& url, int index, Extract
 
 }  // namespace
 
-Extracted extract_cap(std::string_view body, const std::string&) {
+Extracted extract_cap(const Input& in) {
   Extracted out;
-  out.documents.emplace_back(body);
+  out.documents.emplace_back(in.body);
   return out;
 }
 
-Extracted extract_feed(std::string_view body, const std::string& url) {
+Extracted extract_feed(const Input& in) {
+  std::string_view body = in.body;
+  const std::string& url = in.url;
   Extracted out;
   pugi::xml_document doc;
   if (auto st = cap::load_safe_xml(doc, body, {}); !st.ok()) {

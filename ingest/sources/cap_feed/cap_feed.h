@@ -7,7 +7,7 @@
 
 namespace capcast::ingest::cap_feed {
 
-Extracted extract_cap(std::string_view body, const std::string& url);
-Extracted extract_feed(std::string_view body, const std::string& url);
+Extracted extract_cap(const Input& in);
+Extracted extract_feed(const Input& in);
 
 }  // namespace capcast::ingest::cap_feed

@@ -24,6 +24,9 @@ struct SourceSpec {
   const Format* format = nullptr;
   std::string url;
   Duration interval{60'000};
+  // Its [[source]] entry, for the format's own keys; null: the format's defaults. Must outlive
+  // the Poller (the loaded configuration does).
+  const config::Section* options = nullptr;
 };
 
 struct Document {

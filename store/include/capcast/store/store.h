@@ -71,6 +71,7 @@ struct SourceState {
   std::string last_error;
   int consecutive_failures = 0;
   int64_t alerts_accepted = 0;
+  std::string memory;  // what the source's format keeps between polls (ingest/format.h)
 };
 
 struct Stats {
