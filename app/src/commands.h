@@ -25,7 +25,16 @@ struct ValidateCmdOptions {
   bool channels = false;              // also print how each <info> fits SMS, CBS and WEA
 };
 
+struct ConvertCmdOptions {
+  std::string from;                   // a source format name (capcast config schema lists them)
+  std::string input;                  // a file, or "-"
+  std::string out;                    // the folder for the CAP files
+  std::string thresholds;             // a file of threshold lines, for the sensor formats
+  std::vector<std::string> settings;  // key=value for the format's string keys (e.g. sender)
+};
+
 int run_command(const RunOptions& options);
+int convert_command(const ConvertCmdOptions& options);
 int validate_command(const ValidateCmdOptions& options);
 int config_check_command(const std::string& config_path);
 int config_schema_command();

@@ -43,6 +43,21 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--format", validate.format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  ConvertCmdOptions convert;
+  auto* convert_cmd = app.add_subcommand(
+      "convert",
+      "Turn one file in a source format into CAP 1.2 files, one per alert, named by identifier.\n"
+      "Exit 1 if the input could not be converted");
+  convert_cmd->add_option("--from", convert.from, "the input's format (as a [[source]] type)")
+      ->required();
+  convert_cmd->add_option("input", convert.input, "the input file; - reads standard input")
+      ->required();
+  convert_cmd->add_option("--out", convert.out, "the folder to write the CAP files to")->required();
+  convert_cmd->add_option("--thresholds", convert.thresholds,
+                          "a file of threshold lines (sensor formats), one per line");
+  convert_cmd->add_option("--set", convert.settings, "KEY=VALUE for a key of the format")
+      ->allow_extra_args(false);
+
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
   auto* config_cmd = app.add_subcommand("config", "Check a configuration or show its schema");
@@ -61,6 +76,7 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) return run_command(run);
   if (*validate_cmd) return validate_command(validate);
+  if (*convert_cmd) return convert_command(convert);
   if (*version_cmd) {
     std::cout << "capcast " << capcast::kVersion << "\n";
     return kExitOk;

@@ -12,7 +12,7 @@ namespace capcast::ingest {
 const std::vector<Format>& formats() {
   static const std::vector<Format> kFormats = {
       {"cap", "one CAP 1.0/1.1/1.2 XML document", {}, &cap_feed::extract_cap},
-      {"atom",
+      {"cap-atom",
        "an ATOM or RSS feed whose entries embed or link to CAP documents",
        {},
        &cap_feed::extract_feed},

@@ -41,7 +41,7 @@ config::SectionSpec source_section() {
     s.variants[f.name] = f.keys;
   s.keys = {
       Key{"name", Type::kString, std::nullopt, true, false, "a unique name, used in logs"},
-      Key{"type", Type::kString, Value{std::string("atom")}, false, false,
+      Key{"type", Type::kString, Value{std::string("cap-atom")}, false, false,
           "what the URL returns: " + types},
       Key{"url", Type::kString, std::nullopt, true, false,
           "http(s)://..., file:///absolute/path, or file:path relative to this file"},

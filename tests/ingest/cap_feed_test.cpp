@@ -14,14 +14,14 @@ Extracted extract_atom(std::string_view body, const std::string& url) {
   Input in;
   in.body = body;
   in.url = url;
-  return find_format("atom")->extract(in);
+  return find_format("cap-atom")->extract(in);
 }
 
 }  // namespace
 
 TEST_CASE("the format table has cap and atom") {
   REQUIRE(find_format("cap"));
-  REQUIRE(find_format("atom"));
+  REQUIRE(find_format("cap-atom"));
   CHECK_FALSE(find_format("usgs-geojson-not-yet"));
 }
 

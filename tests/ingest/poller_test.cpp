@@ -26,7 +26,7 @@ struct Rig {
 
   Rig() { store = std::move(*store::open_sqlite(dir / "capcast.db")); }
 
-  Poller poller(const std::string& url, const std::string& format = "atom") {
+  Poller poller(const std::string& url, const std::string& format = "cap-atom") {
     return Poller(
         {SourceSpec{"src", find_format(format), url, Duration{60'000}}}, {}, store.get(),
         [this](const Document& d) {

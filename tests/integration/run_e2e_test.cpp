@@ -23,7 +23,7 @@ std::string config_for(const test::TempDir& dir) {
          "[store]\npath = \"state/capcast.db\"\n"
          "[http]\nport = 0\n"
          "[feed]\nactive_only = false\n"
-         "[[source]]\nname = \"samples\"\ntype = \"atom\"\nurl = \"file://" +
+         "[[source]]\nname = \"samples\"\ntype = \"cap-atom\"\nurl = \"file://" +
          (test::source_dir() / "samples/feeds/demo.atom").string() +
          "\"\ninterval = \"1s\"\n"
          "[dispatch]\nsend_expired = true\n"

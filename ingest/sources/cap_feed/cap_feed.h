@@ -1,4 +1,4 @@
-// The CAP formats: a single CAP document ("cap"), and ATOM or RSS feeds of CAP ("atom"), whose
+// The CAP formats: a single CAP document ("cap"), and ATOM or RSS feeds of CAP ("cap-atom"), whose
 // entries embed the CAP alert in <content> or link to it (NWS, Meteoalarm, IPAWS-style feeds).
 // Pure functions; thread-safe.
 #pragma once
