@@ -50,9 +50,10 @@ class Builder {
         a.incidents = text_of(c);
       else if (name == "info")
         a.infos.push_back(info(c));
-      else if (name == "Signature")
+      else if (name == "Signature") {
         a.signature_xml = raw_xml(c);
-      else if (name == "password" && version_ == Version::kCap10) {
+        a.signature_namespaces = inherited_namespaces(c, *a.signature_xml);
+      } else if (name == "password" && version_ == Version::kCap10) {
         notes_->push_back("dropped <password> (CAP 1.0 only; removed in CAP 1.1)");
       }
     }
@@ -189,18 +190,42 @@ class Builder {
   // serialisation of it. Needed to keep an enveloped signature verifiable.
   std::string raw_xml(pugi::xml_node n) {
     ptrdiff_t off = n.offset_debug();
-    if (off > 0 && static_cast<size_t>(off) < xml_.size()) {
-      size_t start = xml_.rfind('<', static_cast<size_t>(off));
-      std::string close = std::string("</") + n.name() + ">";
-      size_t end = xml_.find(close, static_cast<size_t>(off));
-      if (start != std::string_view::npos && end != std::string_view::npos &&
+    if (off >= 0 && static_cast<size_t>(off) < xml_.size()) {
+      size_t start = xml_[static_cast<size_t>(off)] == '<'
+                         ? static_cast<size_t>(off)
+                         : xml_.rfind('<', static_cast<size_t>(off));
+      if (start != std::string_view::npos &&
           xml_.substr(start + 1, std::string_view(n.name()).size()) == n.name()) {
-        return std::string(xml_.substr(start, end + close.size() - start));
+        size_t end = element_end(xml_, start);
+        if (end != std::string_view::npos) {
+          return std::string(xml_.substr(start, end - start));
+        }
       }
     }
     std::ostringstream out;
     n.print(out, "", pugi::format_raw);
     return out.str();
+  }
+
+  // The namespace prefixes the signature's bytes use but which are declared on <alert> (or
+  // above) rather than inside it: serialize() declares them again on its <alert>, so that the
+  // signature stays byte for byte and the output stays namespace-well-formed.
+  std::vector<ValuePair> inherited_namespaces(pugi::xml_node sig, const std::string& raw) {
+    std::vector<ValuePair> out;
+    for (pugi::xml_node p = sig.parent(); p && p.type() == pugi::node_element; p = p.parent()) {
+      for (auto a : p.attributes()) {
+        std::string_view name(a.name());
+        if (name.rfind("xmlns:", 0) != 0) continue;
+        std::string prefix(name.substr(6));
+        if (raw.find(prefix + ":") == std::string::npos) continue;
+        if (raw.find("xmlns:" + prefix + "=") != std::string::npos) continue;  // redeclared
+        bool seen = false;
+        for (const auto& v : out)
+          seen |= v.value_name == prefix;
+        if (!seen) out.push_back({prefix, a.value()});
+      }
+    }
+    return out;
   }
 
   std::string_view xml_;

@@ -70,6 +70,57 @@ std::string_view namespace_of(pugi::xml_node element) {
   return "";
 }
 
+size_t element_end(std::string_view xml, size_t start) {
+  // Hand-written because pugixml keeps no end offsets; XML 1.0 §2.5 (comments), §2.7 (CDATA),
+  // §2.6 (PIs), §3.1 (tags and attribute values).
+  auto skip_past = [&](size_t from, std::string_view terminator) {
+    size_t at = xml.find(terminator, from);
+    return at == std::string_view::npos ? at : at + terminator.size();
+  };
+  int depth = 0;
+  size_t pos = start;
+  while (pos < xml.size()) {
+    pos = xml.find('<', pos);
+    if (pos == std::string_view::npos) return pos;
+    std::string_view rest = xml.substr(pos);
+    if (rest.rfind("<!--", 0) == 0) {
+      pos = skip_past(pos + 4, "-->");
+    } else if (rest.rfind("<![CDATA[", 0) == 0) {
+      pos = skip_past(pos + 9, "]]>");
+    } else if (rest.rfind("<?", 0) == 0) {
+      pos = skip_past(pos + 2, "?>");
+    } else if (rest.rfind("</", 0) == 0) {
+      pos = skip_past(pos + 2, ">");
+      if (pos == std::string_view::npos) return pos;
+      if (--depth == 0) return pos;
+    } else {
+      // A start tag: find its '>' outside quoted attribute values.
+      char quote = 0;
+      size_t i = pos + 1;
+      for (; i < xml.size(); ++i) {
+        char c = xml[i];
+        if (quote) {
+          if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '>') {
+          break;
+        }
+      }
+      if (i >= xml.size()) return std::string_view::npos;
+      bool self_closing = xml[i - 1] == '/';
+      pos = i + 1;
+      if (!self_closing) {
+        ++depth;
+      } else if (depth == 0) {
+        return pos;
+      }
+    }
+    if (pos == std::string_view::npos) return pos;
+  }
+  return std::string_view::npos;
+}
+
 std::string text_of(pugi::xml_node n) {
   std::string out;
   for (auto c : n.children()) {
@@ -77,6 +128,106 @@ std::string text_of(pugi::xml_node n) {
   }
   return out;
 }
+
+namespace {
+
+// What XML 1.0 requires of a well-formed document that pugixml (a non-validating, forgiving
+// parser) lets through: every entity reference is one of the five predefined ones or a
+// character reference (§4.1, §4.6: no DTD, so no other entity is declared), no '<' inside an
+// attribute value (§3.1, production AttValue), and UTF-8 text is valid UTF-8 (§2.2, §4.3.3).
+// One pass over the bytes, skipping comments, CDATA sections and PIs.
+Status check_lexical(std::string_view xml, bool check_utf8) {
+  auto fail = [&](size_t at, const std::string& what) {
+    return Status(Code::kParseError,
+                  xml_position(xml, static_cast<ptrdiff_t>(at)) + ": not well-formed XML: " + what);
+  };
+  auto skip_past = [&](size_t from, std::string_view terminator) {
+    size_t at = xml.find(terminator, from);
+    return at == std::string_view::npos ? xml.size() : at + terminator.size();
+  };
+  auto check_ref = [&](size_t at) -> Status {
+    size_t semi = xml.find(';', at);
+    if (semi == std::string_view::npos || semi - at > 12) {
+      return fail(at, "'&' that starts no entity reference (write &amp;)");
+    }
+    std::string_view ref = xml.substr(at + 1, semi - at - 1);
+    if (ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" || ref == "apos") return {};
+    if (ref.size() >= 2 && ref[0] == '#') {
+      bool hex = ref[1] == 'x';
+      std::string_view digits = ref.substr(hex ? 2 : 1);
+      bool ok = !digits.empty();
+      for (char d : digits) {
+        ok = ok && (hex ? std::isxdigit(static_cast<unsigned char>(d)) != 0 : d >= '0' && d <= '9');
+      }
+      if (ok) return {};
+    }
+    return fail(at, "undeclared entity &" + std::string(ref) +
+                        "; (without a DTD only &amp; &lt; &gt; &quot; &apos; and character "
+                        "references exist)");
+  };
+  size_t i = 0;
+  while (i < xml.size()) {
+    unsigned char c = static_cast<unsigned char>(xml[i]);
+    if (c == '<') {
+      std::string_view rest = xml.substr(i);
+      if (rest.rfind("<!--", 0) == 0) {
+        i = skip_past(i + 4, "-->");
+        continue;
+      }
+      if (rest.rfind("<![CDATA[", 0) == 0) {
+        i = skip_past(i + 9, "]]>");
+        continue;
+      }
+      if (rest.rfind("<?", 0) == 0) {
+        i = skip_past(i + 2, "?>");
+        continue;
+      }
+      // A tag: check its attribute values.
+      char quote = 0;
+      for (++i; i < xml.size(); ++i) {
+        char t = xml[i];
+        if (quote) {
+          if (t == quote) {
+            quote = 0;
+          } else if (t == '<') {
+            return fail(i, "'<' inside an attribute value (write &lt;)");
+          } else if (t == '&') {
+            if (auto st = check_ref(i); !st.ok()) return st;
+          }
+        } else if (t == '"' || t == '\'') {
+          quote = t;
+        } else if (t == '>') {
+          break;
+        }
+      }
+      ++i;
+      continue;
+    }
+    if (c == '&') {
+      if (auto st = check_ref(i); !st.ok()) return st;
+    } else if (c >= 0x80 && check_utf8) {
+      // UTF-8 sequences (RFC 3629 §4): no overlongs, no surrogates, nothing above U+10FFFF.
+      size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+      if (n == 0 || c > 0xF4 || i + n > xml.size()) return fail(i, "invalid UTF-8");
+      unsigned char c1 = static_cast<unsigned char>(xml[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
+          (c == 0xF4 && c1 > 0x8F)) {
+        return fail(i, "invalid UTF-8");
+      }
+      for (size_t k = 1; k < n; ++k) {
+        if ((static_cast<unsigned char>(xml[i + k]) & 0xC0) != 0x80) {
+          return fail(i, "invalid UTF-8");
+        }
+      }
+      i += n;
+      continue;
+    }
+    ++i;
+  }
+  return {};
+}
+
+}  // namespace
 
 std::optional<std::string> latin1_to_utf8(std::string_view xml) {
   if (!is_latin1(declared_encoding(xml))) return std::nullopt;
@@ -110,6 +261,16 @@ Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLim
   } else {
     return Status(Code::kParseError, "line 1, column 1: unsupported encoding \"" + enc +
                                          "\" (UTF-8 and ISO-8859-1 are accepted)");
+  }
+  // UTF-16/32 documents (a byte-order mark) are left to pugixml's own decoding.
+  bool utf16or32 = xml.size() >= 2 && ((xml[0] == '\xFE' && xml[1] == '\xFF') ||
+                                       (xml[0] == '\xFF' && xml[1] == '\xFE') ||
+                                       (xml.size() >= 4 && xml[0] == 0 && xml[1] == 0));
+  if (!utf16or32) {
+    if (auto st = check_lexical(xml, encoding != pugi::encoding_latin1); !st.ok()) {
+      // A DOCTYPE is reported as such below, whatever its entities.
+      if (xml.find("<!DOCTYPE") == std::string_view::npos) return st;
+    }
   }
   // parse_doctype keeps a DOCTYPE as a node so that we can refuse it below; without the flag
   // pugixml would skip it silently.

@@ -75,7 +75,17 @@ class Writer {
 std::string serialize(const Alert& a) {
   Writer w;
   w.out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  w.out += "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\">\n";
+  w.out += "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"";
+  for (const auto& ns : a.signature_namespaces) {
+    w.out += " xmlns:" + ns.value_name + "=\"";
+    for (char c : ns.value)
+      w.out += c == '"'   ? std::string("&quot;")
+               : c == '&' ? std::string("&amp;")
+               : c == '<' ? std::string("&lt;")
+                          : std::string(1, c);
+    w.out += '"';
+  }
+  w.out += ">\n";
   // CAP 1.2 §3.2.1, in schema order.
   w.text("identifier", a.identifier, 1);
   w.text("sender", a.sender, 1);

@@ -3,6 +3,8 @@
 #include <chrono>
 
 #include "capcast/cap/parse.h"
+#include "capcast/cap/safe_xml.h"
+#include "capcast/cap/serialize.h"
 #include "support/helpers.h"
 
 using namespace capcast;
@@ -193,4 +195,57 @@ TEST_CASE("empty optional elements stay distinct from absent ones") {
   REQUIRE(oasis.ok());
   CHECK_FALSE(oasis->alert.restriction.has_value());
   CHECK_FALSE(oasis->alert.incidents.has_value());
+}
+
+TEST_CASE("what pugixml would let through that XML 1.0 forbids is refused, with its line") {
+  const std::string head = "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\">\n";
+  auto undeclared = parse(head + "<note>caf&eacute;</note></alert>");
+  REQUIRE_FALSE(undeclared.ok());
+  CHECK(undeclared.status().message().rfind("line 2, column 10: not well-formed XML: undeclared "
+                                            "entity &eacute;",
+                                            0) == 0);
+  auto lt_in_attribute = parse(head + "<note a=\"x<y\">n</note></alert>");
+  REQUIRE_FALSE(lt_in_attribute.ok());
+  CHECK(lt_in_attribute.status().message().find("'<' inside an attribute value") !=
+        std::string::npos);
+  auto bad_utf8 = parse(head + "<note>\xC3\x28</note></alert>");
+  REQUIRE_FALSE(bad_utf8.ok());
+  CHECK(bad_utf8.status().message().find("invalid UTF-8") != std::string::npos);
+  auto lone_amp = parse(head + "<note>salt & pepper</note></alert>");
+  REQUIRE_FALSE(lone_amp.ok());
+  // Character references, the predefined entities, CDATA and comments stay fine.
+  auto fine = parse(head +
+                    "<note a=\"&quot;&#x41;\">&lt;&#65;&amp;<![CDATA[& <]]><!-- & < --></note>"
+                    "</alert>");
+  REQUIRE(fine.ok());
+  CHECK(fine->alert.note == std::optional<std::string>("<A&& <"));
+}
+
+TEST_CASE("element_end skips comments, CDATA, quoted '>' and nested elements") {
+  std::string x = "<a x=\"/>\"><!-- </a> --><![CDATA[</a>]]><a/><b>t</b></a>tail";
+  CHECK(element_end(x, 0) == x.size() - 4);
+  std::string self = "<ds:Signature Id='s' />rest";
+  CHECK(element_end(self, 0) == self.size() - 4);
+  CHECK(element_end("<a><b></a", 0) == std::string_view::npos);
+}
+
+TEST_CASE("a signature whose prefix is declared on <alert> round-trips, still declared") {
+  std::string xml =
+      "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\" "
+      "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><identifier>I</identifier>"
+      "<sender>S</sender><sent>2024-01-01T00:00:00-00:00</sent><status>Actual</status>"
+      "<msgType>Alert</msgType><scope>Public</scope>"
+      "<ds:Signature><ds:SignedInfo/><!-- </ds:Signature> --></ds:Signature></alert>";
+  auto p = parse(xml);
+  REQUIRE(p.ok());
+  REQUIRE(p->alert.signature_xml);
+  CHECK(*p->alert.signature_xml ==
+        "<ds:Signature><ds:SignedInfo/><!-- </ds:Signature> --></ds:Signature>");
+  REQUIRE(p->alert.signature_namespaces.size() == 1);
+  CHECK(p->alert.signature_namespaces[0].value_name == "ds");
+  std::string out = serialize(p->alert);
+  CHECK(out.find("xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"") != std::string::npos);
+  auto back = parse(out);
+  REQUIRE(back.ok());
+  CHECK(back->alert == p->alert);
 }

@@ -87,6 +87,8 @@ struct Alert {
   std::vector<Info> infos;
   // An enveloped XML-DSig <Signature> (§3.3.2.1), kept byte for byte as it was received.
   std::optional<std::string> signature_xml;
+  // Namespace declarations (prefix, URI) the signature uses but inherits from <alert>.
+  std::vector<ValuePair> signature_namespaces;
   bool operator==(const Alert&) const = default;
 };
 

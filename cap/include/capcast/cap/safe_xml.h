@@ -38,6 +38,12 @@ std::string_view local_name(const char* name);
 // The namespace URI of an element, from the xmlns declarations on it and its ancestors.
 std::string_view namespace_of(pugi::xml_node element);
 
+// The end (one past its closing '>') of the element whose start tag begins at xml[start] ('<'),
+// in a document already known to be well-formed: comments, CDATA sections, processing
+// instructions and quoted attribute values are skipped, nested elements counted. npos if the
+// element does not end.
+size_t element_end(std::string_view xml, size_t start);
+
 // All text and CDATA children of an element, concatenated.
 std::string text_of(pugi::xml_node element);
 
