@@ -51,6 +51,16 @@ const config::Schema& schema() {
          Key{"limit", Type::kInt, Value{int64_t{200}}, false, false, "most entries in the feed"},
          Key{"active_only", Type::kBool, Value{true}, false, false,
              "list only alerts whose <expires> has not passed"}}));
+    s.sections.push_back(section(
+        "push", "receiving CAP pushed by another authority: POST /api/v1/alerts",
+        {Key{"enabled", Type::kBool, Value{false}, false, false,
+             "accept pushed alerts on the HTTP server"},
+         Key{"token", Type::kString, Value{std::string()}, false, true,
+             "the bearer token a pusher must send (at least 16 characters; use ${ENV_VAR})"},
+         Key{"max_bytes", Type::kInt, Value{int64_t{2 * 1024 * 1024}}, false, false,
+             "largest document accepted"},
+         Key{"validate", Type::kBool, Value{true}, false, false,
+             "refuse documents with validation errors (schema and CAP rules)"}}));
     s.sections.push_back(ingest::ingest_section());
     s.sections.push_back(ingest::source_section());
     s.sections.push_back(dispatch::dispatch_section());

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "atom_feed.h"
+#include "capcast/cap/validate.h"
 #include "capcast/core/version.h"
+#include "intake.h"
 
 namespace capcast::app {
 namespace {
@@ -38,13 +40,72 @@ std::string when(int64_t ms) {
 
 }  // namespace
 
-HttpApi::HttpApi(store::Store* store, const Clock& clock, HttpOptions options, StatusInfo info)
+HttpApi::HttpApi(store::Store* store, const Clock& clock, HttpOptions options, StatusInfo info,
+                 Intake* intake)
     : store_(store),
+      intake_(intake),
       clock_(clock),
       options_(std::move(options)),
       info_(std::move(info)),
       server_(std::make_unique<httplib::Server>()) {
   routes();
+  if (intake_) push_route();
+}
+
+void HttpApi::push_route() {
+  server_->set_payload_max_length(options_.push_max_bytes);
+  server_->Post("/api/v1/alerts", [this](const httplib::Request& req, httplib::Response& res) {
+    auto reply = [&res](int status, nlohmann::json j) {
+      res.status = status;
+      res.set_content(j.dump(2) + "\n", "application/json");
+    };
+    // RFC 6750 §2.1; compared in constant time so that the token cannot be guessed byte by byte.
+    std::string auth = req.get_header_value("Authorization");
+    std::string expected = "Bearer " + options_.push_token;
+    unsigned diff = auth.size() != expected.size();
+    for (size_t i = 0; i < expected.size(); ++i) {
+      diff |= static_cast<unsigned>(i < auth.size() ? auth[i] ^ expected[i] : 1);
+    }
+    if (diff != 0) {
+      res.set_header("WWW-Authenticate", "Bearer realm=\"capcast\"");
+      reply(401, {{"error", "a valid bearer token is required"}});
+      return;
+    }
+    std::string who = "push from " + req.remote_addr;
+    if (options_.push_validate) {
+      cap::Report report = cap::validate(req.body);
+      if (report.has_errors()) {
+        nlohmann::json findings = nlohmann::json::array();
+        for (const auto& f : report.findings) {
+          if (f.level != cap::Level::kError) continue;
+          findings.push_back({{"path", f.path}, {"rule", f.rule}, {"message", f.message}});
+        }
+        reply(400, {{"error", "the alert is not valid CAP 1.2"}, {"findings", findings}});
+        return;
+      }
+    }
+    std::string why;
+    int64_t id = 0;
+    switch (intake_->take("push", who, req.body, &why, &id)) {
+      case ingest::Taken::kAccepted:
+        reply(201, {{"status", "accepted"},
+                    {"id", id},
+                    {"href", "/alerts/" + std::to_string(id) + ".xml"}});
+        return;
+      case ingest::Taken::kDuplicate:
+        reply(200, {{"status", "duplicate"},
+                    {"id", id},
+                    {"href", "/alerts/" + std::to_string(id) + ".xml"}});
+        return;
+      case ingest::Taken::kRefused:
+        reply(400, {{"error", why}});
+        return;
+      case ingest::Taken::kFailed:
+        res.set_header("Retry-After", "5");
+        reply(503, {{"error", why}});
+        return;
+    }
+  });
 }
 
 HttpApi::~HttpApi() {

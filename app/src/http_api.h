@@ -1,5 +1,6 @@
 // capcast's HTTP server on cpp-httplib: the CAP ATOM feed (/feed.atom), each alert's CAP XML
-// (/alerts/N.xml), a status page (/status, /status.json) and a liveness probe (/healthz).
+// (/alerts/N.xml), a status page (/status, /status.json), a liveness probe (/healthz), and
+// when enabled the push endpoint (POST /api/v1/alerts, bearer token).
 // start() runs the server on a thread of its own; stop() may be called from any thread.
 #pragma once
 
@@ -18,6 +19,8 @@ class Server;
 
 namespace capcast::app {
 
+class Intake;
+
 struct HttpOptions {
   std::string listen = "127.0.0.1";
   int port = 8080;  // 0: any free port
@@ -25,6 +28,10 @@ struct HttpOptions {
   std::string base_url;  // empty: from the request's Host header
   int feed_limit = 200;
   bool feed_active_only = true;
+  std::string
+      push_token;  // POST /api/v1/alerts bearer token (push enabled when an Intake is given)
+  size_t push_max_bytes = 2 * 1024 * 1024;
+  bool push_validate = true;
 };
 
 // What the status page shows besides the store's contents.
@@ -35,7 +42,9 @@ struct StatusInfo {
 
 class HttpApi {
  public:
-  HttpApi(store::Store* store, const Clock& clock, HttpOptions options, StatusInfo info);
+  // `intake` null: no push endpoint.
+  HttpApi(store::Store* store, const Clock& clock, HttpOptions options, StatusInfo info,
+          Intake* intake = nullptr);
   ~HttpApi();
   // Binds and starts serving; returns the port it listens on.
   Result<int> start();
@@ -45,7 +54,10 @@ class HttpApi {
   void routes();
   std::vector<store::AlertRow> feed_alerts();
 
+  void push_route();
+
   store::Store* store_;
+  Intake* intake_;
   const Clock& clock_;
   HttpOptions options_;
   StatusInfo info_;

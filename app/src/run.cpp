@@ -13,7 +13,6 @@
 #include <random>
 #include <thread>
 
-#include "accept.h"
 #include "app_schema.h"
 #include "capcast/config/config.h"
 #include "capcast/core/log.h"
@@ -25,6 +24,7 @@
 #include "capcast/store/store.h"
 #include "commands.h"
 #include "http_api.h"
+#include "intake.h"
 
 namespace capcast::app {
 namespace {
@@ -104,25 +104,9 @@ int run_command(const RunOptions& options) {
   const Clock& clock = SystemClock::instance();
 
   dispatch::Engine engine(db, &*channels, clock, make_random(), dispatch::engine_options(*doc));
-  auto route = engine.route();
+  Intake intake(db, &engine);
   ingest::Sink sink = [&](const ingest::Document& d) {
-    auto alert = to_new_alert(d.source, d.xml);
-    if (!alert.ok()) {
-      spdlog::warn("source {}: {}: refused: {}", d.source, mask_url_password(d.url),
-                   alert.status().message());
-      return ingest::Taken::kRefused;
-    }
-    auto accepted = db->accept_alert(*alert, route);
-    if (!accepted.ok()) {
-      spdlog::error("source {}: alert ({}, {}) not stored: {}", d.source, alert->sender,
-                    alert->identifier, accepted.status().message());
-      return ingest::Taken::kFailed;
-    }
-    if (!accepted->inserted) return ingest::Taken::kDuplicate;
-    spdlog::info("alert ({}, {}): {} {} accepted from source {}", alert->sender, alert->identifier,
-                 alert->status, alert->msg_type, d.source);
-    engine.notify();
-    return ingest::Taken::kAccepted;
+    return intake.take(d.source, mask_url_password(d.url), d.xml);
   };
   ingest::Poller poller(*sources, ingest::poller_options(*doc), db, sink, clock, make_random());
 
@@ -174,7 +158,19 @@ int run_command(const RunOptions& options) {
       info.channels.emplace_back(c.name, c.url);
     for (const auto& s : *sources)
       info.sources.emplace_back(s.name, mask_url_password(s.url));
-    http = std::make_unique<HttpApi>(db, clock, ho, info);
+    const auto& push = doc->section("push");
+    if (push.get_bool("enabled")) {
+      ho.push_token = push.get_string("token");
+      ho.push_max_bytes = static_cast<size_t>(push.get_int("max_bytes"));
+      ho.push_validate = push.get_bool("validate");
+      if (ho.push_token.size() < 16) {
+        std::cerr << "capcast: " << push.location_of("token").to_string()
+                  << ": [push] token must be at least 16 characters\n";
+        return kExitUsage;
+      }
+    }
+    http = std::make_unique<HttpApi>(db, clock, ho, info,
+                                     push.get_bool("enabled") ? &intake : nullptr);
     auto port = http->start();
     if (!port.ok()) {
       std::cerr << "capcast: " << port.status().message() << "\n";

@@ -14,9 +14,10 @@ struct Poller::Source {
   store::SourceState state;
   TimePoint next_due{};
   bool busy = false;
-  int pending = 0;           // transfers of the current poll still running
-  bool poll_failed = false;  // the feed itself failed in the current poll
-  bool link_failed = false;  // a linked CAP document failed in the current poll
+  int pending = 0;                            // transfers of the current poll still running
+  bool poll_failed = false;                   // the feed itself failed in the current poll
+  bool link_failed = false;                   // a linked CAP document failed in the current poll
+  std::optional<std::string> pending_memory;  // the format's memory, kept when the poll succeeds
   Duration retry_after{0};
   int accepted_this_poll = 0;
   std::set<std::string> fetched_links;
@@ -54,6 +55,7 @@ void Poller::start(Source& s) {
   s.pending = 1;
   s.poll_failed = false;
   s.link_failed = false;
+  s.pending_memory.reset();
   s.retry_after = Duration{0};
   s.accepted_this_poll = 0;
   s.state.last_attempt_ms = to_unix_ms(clock_.now());
@@ -82,7 +84,10 @@ void Poller::on_feed(Source& s, FetchResponse r) {
            s.spec.name,    s.spec.options ? s.spec.options : &default_options(*s.spec.format),
            s.state.memory, to_unix_ms(clock_.now())};
   Extracted ex = s.spec.format->extract(in);
-  if (ex.memory) s.state.memory = std::move(*ex.memory);
+  // The format's new memory is kept only once every document of this poll is safely stored
+  // (done_one): were it kept after a store failure, the next poll would not issue again what the
+  // store lost.
+  s.pending_memory = std::move(ex.memory);
   for (const auto& p : ex.problems)
     spdlog::warn("source {}: {}", s.spec.name, p);
   for (auto& doc : ex.documents) {
@@ -132,7 +137,10 @@ void Poller::done_one(Source& s) {
   if (s.link_failed) {
     s.state.etag.clear();
     s.state.last_modified.clear();
+  } else if (s.pending_memory) {
+    s.state.memory = std::move(*s.pending_memory);
   }
+  s.pending_memory.reset();
   if (s.poll_failed) {
     ++s.state.consecutive_failures;
     // Full jitter over an exponential backoff, never sooner than the interval or Retry-After.

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <optional>
+#include <thread>
 
 #include "capcast/ingest/fetcher.h"
 #include "http_fixture.h"
@@ -109,4 +110,67 @@ TEST_CASE("a refused connection is a transient error") {
   // Port 1 on loopback: nothing listens there in a test environment.
   auto r = fetch(f, {"http://127.0.0.1:1/feed", "", ""});
   CHECK(r.status.code() == Code::kUnavailable);
+}
+
+TEST_CASE("a stalled server times out as a transient error") {
+  test::HttpFixture http;
+  http.server.Get("/stall", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    res.set_content("late", "text/plain");
+  });
+  FetchOptions o;
+  o.timeout = Duration{300};
+  Fetcher f(o);
+  auto r = fetch(f, {http.url("/stall"), "", ""});
+  CHECK(r.status.code() == Code::kUnavailable);
+  CHECK(r.status.message().find("timed out") != std::string::npos);
+}
+
+TEST_CASE("a truncated body is an error, never a partial document") {
+  test::HttpFixture http;
+  http.server.Get("/truncated", [](const httplib::Request&, httplib::Response& res) {
+    // Announces 1000 bytes, sends 10, then drops the connection.
+    res.set_content_provider(1000, "application/atom+xml",
+                             [](size_t offset, size_t, httplib::DataSink& sink) {
+                               if (offset > 0) return false;
+                               sink.write("<feed xmln", 10);
+                               return true;
+                             });
+  });
+  Fetcher f({});
+  auto r = fetch(f, {http.url("/truncated"), "", ""});
+  CHECK_FALSE(r.status.ok());
+}
+
+TEST_CASE("a 50 MB body is refused at the size limit without being kept") {
+  test::HttpFixture http;
+  const size_t total = 50u * 1024 * 1024;
+  http.server.Get("/huge", [total](const httplib::Request&, httplib::Response& res) {
+    res.set_content_provider(total, "application/xml",
+                             [](size_t offset, size_t length, httplib::DataSink& sink) {
+                               static const std::string chunk(64 * 1024, 'x');
+                               size_t n = std::min(length, chunk.size());
+                               (void)offset;
+                               return sink.write(chunk.data(), n);
+                             });
+  });
+  FetchOptions o;
+  o.max_bytes = 1024 * 1024;
+  Fetcher f(o);
+  auto r = fetch(f, {http.url("/huge"), "", ""});
+  CHECK(r.status.message() == "response larger than 1048576 bytes");
+  CHECK(r.body.size() <= o.max_bytes);
+}
+
+TEST_CASE("429 with Retry-After is transient and its delay is read") {
+  test::HttpFixture http;
+  http.server.Get("/throttled", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 429;
+    res.set_header("Retry-After", "30");
+  });
+  Fetcher f({});
+  auto r = fetch(f, {http.url("/throttled"), "", ""});
+  CHECK(r.status.code() == Code::kUnavailable);
+  CHECK(r.http_status == 429);
+  CHECK(r.retry_after == Duration{30'000});
 }

@@ -132,3 +132,33 @@ TEST_CASE("a plain CAP source hands its body to the sink") {
   REQUIRE(rig.seen.size() == 1);
   CHECK(rig.seen[0] == cap("one"));
 }
+
+TEST_CASE("a truncated or garbage feed yields an error for that source only") {
+  test::HttpFixture http;
+  http.server.Get("/good", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><content type=\"text/xml\">"
+        "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>G1"
+        "</identifier></alert></content></entry></feed>",
+        "application/atom+xml");
+  });
+  http.server.Get("/garbage", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><content", "text/xml");
+  });
+  Rig rig;
+  Poller p(
+      {SourceSpec{"good", find_format("cap-atom"), http.url("/good"), Duration{60'000}},
+       SourceSpec{"bad", find_format("cap-atom"), http.url("/garbage"), Duration{60'000}},
+       SourceSpec{"down", find_format("cap-atom"), "http://127.0.0.1:1/x", Duration{60'000}}},
+      {}, rig.store.get(),
+      [&rig](const Document& d) {
+        rig.seen.push_back(d.xml);
+        return Taken::kAccepted;
+      },
+      rig.clock, [] { return 0.5; });
+  p.run_once();
+  REQUIRE(rig.seen.size() == 1);  // only the good source's alert, no partial document
+  CHECK(rig.seen[0].find("G1") != std::string::npos);
+  CHECK(rig.store->load_source("good")->value().consecutive_failures == 0);
+  CHECK(rig.store->load_source("down")->value().consecutive_failures == 1);
+}

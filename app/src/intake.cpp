@@ -1,0 +1,32 @@
+#include "intake.h"
+
+#include <spdlog/spdlog.h>
+
+#include "accept.h"
+
+namespace capcast::app {
+
+ingest::Taken Intake::take(const std::string& source, const std::string& where,
+                           const std::string& xml, std::string* why, int64_t* alert_id) {
+  auto alert = to_new_alert(source, xml);
+  if (!alert.ok()) {
+    spdlog::warn("source {}: {}: refused: {}", source, where, alert.status().message());
+    if (why) *why = alert.status().message();
+    return ingest::Taken::kRefused;
+  }
+  auto accepted = store_->accept_alert(*alert, route_);
+  if (!accepted.ok()) {
+    spdlog::error("source {}: alert ({}, {}) not stored: {}", source, alert->sender,
+                  alert->identifier, accepted.status().message());
+    if (why) *why = "not stored: " + accepted.status().message();
+    return ingest::Taken::kFailed;
+  }
+  if (alert_id) *alert_id = accepted->alert_id;
+  if (!accepted->inserted) return ingest::Taken::kDuplicate;
+  spdlog::info("alert ({}, {}): {} {} accepted from source {}", alert->sender, alert->identifier,
+               alert->status, alert->msg_type, source);
+  engine_->notify();
+  return ingest::Taken::kAccepted;
+}
+
+}  // namespace capcast::app
