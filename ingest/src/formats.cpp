@@ -6,16 +6,37 @@
 #include <mutex>
 
 #include "cap_feed/cap_feed.h"
+#include "gdacs_rss/gdacs_rss.h"
+#include "meteoalarm_json/meteoalarm_json.h"
+#include "nws_geojson/nws_geojson.h"
+#include "sensor/sensor.h"
+#include "usgs_geojson/usgs_geojson.h"
 
 namespace capcast::ingest {
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> kFormats = {
+      {"usgs-water", "USGS water services IV JSON gauges against thresholds", sensor::keys(),
+       &sensor::extract_usgs_water},
+      {"csv-readings", "station,time,value CSV observations against thresholds", sensor::keys(),
+       &sensor::extract_csv},
       {"cap", "one CAP 1.0/1.1/1.2 XML document", {}, &cap_feed::extract_cap},
+      {"usgs-geojson", "USGS earthquake GeoJSON summary feeds, one alert per event",
+       usgs_geojson::keys(), &usgs_geojson::extract},
+      {"gdacs-rss", "GDACS RSS: linked GDACS CAP relayed, else each item mapped", gdacs_rss::keys(),
+       &gdacs_rss::extract},
       {"cap-atom",
        "an ATOM or RSS feed whose entries embed or link to CAP documents",
        {},
        &cap_feed::extract_feed},
+      {"nws-geojson",
+       "NWS api.weather.gov alerts as GeoJSON or JSON-LD",
+       {},
+       &nws_geojson::extract},
+      {"meteoalarm-json",
+       "MeteoAlarm's JSON warnings API (CAP in JSON)",
+       {},
+       &meteoalarm_json::extract},
   };
   return kFormats;
 }

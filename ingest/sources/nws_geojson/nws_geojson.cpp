@@ -1,0 +1,233 @@
+// NWS API alert -> CAP 1.2. The API's Alert schema (weather.gov API OpenAPI 1.9.0,
+// components.schemas.Alert) says its fields "correspond to the National Weather Service CAP v1.2
+// specification, which extends the OASIS Common Alerting Protocol (CAP) v1.2 specification and
+// USA Integrated Public Alert and Warning System (IPAWS) Profile v1.0", so the mapping is by name;
+// the few renamed fields (messageType, response, geocode, parameters) are cited where mapped.
+#include "nws_geojson.h"
+
+#include <algorithm>
+
+#include "capcast/cap/enums.h"
+#include "json_cap/geometry.h"
+#include "json_cap/json_cap.h"
+
+namespace capcast::ingest::nws_geojson {
+namespace {
+
+using json_cap::Json;
+using json_cap::member;
+using json_cap::Problems;
+
+// The enumerations, as the OpenAPI schemas AlertStatus, AlertMessageType, AlertSeverity,
+// AlertCertainty, AlertUrgency and the Alert's category and response list them; each is exactly
+// CAP 1.2's (§3.2.1, §3.2.2), so a value outside them is refused rather than guessed.
+constexpr const char* kStatus = "Actual, Exercise, System, Test, Draft (CAP 1.2 §3.2.1)";
+constexpr const char* kMsgType = "Alert, Update, Cancel, Ack, Error (CAP 1.2 §3.2.1)";
+constexpr const char* kScope = "Public, Restricted, Private (CAP 1.2 §3.2.1)";
+constexpr const char* kCategory =
+    "Geo, Met, Safety, Security, Rescue, Fire, Health, Env, Transport, Infra, CBRNE, Other "
+    "(CAP 1.2 §3.2.2)";
+constexpr const char* kResponse =
+    "Shelter, Evacuate, Prepare, Execute, Avoid, Monitor, Assess, AllClear, None (CAP 1.2 §3.2.2)";
+constexpr const char* kUrgency = "Immediate, Expected, Future, Past, Unknown (CAP 1.2 §3.2.2)";
+constexpr const char* kSeverity = "Extreme, Severe, Moderate, Minor, Unknown (CAP 1.2 §3.2.2)";
+constexpr const char* kCertainty = "Observed, Likely, Possible, Unlikely, Unknown (CAP 1.2 §3.2.2)";
+
+// <references>: the API's `references` array of {identifier, sender, sent} (OpenAPI
+// Alert.references: "prior alerts that this alert updates or replaces"), then the triples of the
+// NWS CAP parameter `expiredReferences`, prior alerts that have expired and so are no longer
+// listed in `references`: strings of whitespace-separated "sender,identifier,sent" triples, the
+// form of CAP 1.2 §3.2.1 <references>. Duplicates are listed once.
+std::optional<std::string> references(const Json& p, const std::string& pre, Problems& pr) {
+  std::vector<std::string> refs;
+  auto add = [&](std::string_view text, const std::string& field) {
+    std::string why;
+    auto triples = json_cap::reference_triples(text, &why);
+    if (!triples) return pr.fail(field, why);
+    for (auto& t : *triples) {
+      if (std::find(refs.begin(), refs.end(), t) == refs.end()) refs.push_back(std::move(t));
+    }
+  };
+  if (const Json* r = member(p, "references")) {
+    if (r->is_string()) {
+      add(r->get_ref<const std::string&>(), pre + "references");
+    } else if (r->is_array()) {
+      for (size_t i = 0; i < r->size(); ++i) {
+        const Json& e = (*r)[i];
+        std::string f = pre + "references[" + std::to_string(i) + "]";
+        if (!e.is_object()) {
+          pr.fail(f,
+                  std::string("is a JSON ") + e.type_name() + ", not {sender, identifier, sent}");
+          continue;
+        }
+        std::string sender = json_cap::required_text(member(e, "sender"), f + ".sender", pr);
+        std::string id = json_cap::required_text(member(e, "identifier"), f + ".identifier", pr);
+        std::string sent = json_cap::required_text(member(e, "sent"), f + ".sent", pr);
+        if (!pr.failed()) add(sender + "," + id + "," + sent, f);
+      }
+    } else {
+      pr.fail(pre + "references", std::string("is a JSON ") + r->type_name() + ", not an array");
+    }
+  }
+  if (const Json* params = member(p, "parameters")) {
+    std::string f = pre + "parameters.expiredReferences";
+    for (const auto& s : json_cap::texts(member(*params, "expiredReferences"), f, pr))
+      add(s, f);
+  }
+  if (refs.empty()) return std::nullopt;
+  std::string out;
+  for (const auto& t : refs)
+    out += (out.empty() ? "" : " ") + t;
+  return out;
+}
+
+cap::Info info_of(const Json& p, const Json* geometry, const std::string& pre, Problems& pr) {
+  using json_cap::text;
+  cap::Info i;
+  // NWS issues English and Spanish alerts; newer responses say which in `language`. Absent, the
+  // CAP default applies: "en-US" (CAP 1.2 §3.2.2), written out.
+  i.language = text(member(p, "language"), pre + "language", pr).value_or("en-US");
+  i.categories = json_cap::enum_texts(member(p, "category"), pre + "category", pr,
+                                      cap::parse_category, kCategory);
+  if (json_cap::absent_or_empty(member(p, "category"))) {
+    pr.fail(pre + "category", "is missing (CAP 1.2 §3.2.2 requires one)");
+  }
+  i.event = json_cap::required_text(member(p, "event"), pre + "event", pr);
+  // OpenAPI Alert.response: "This corresponds to responseType in the CAP specification."
+  i.response_types = json_cap::enum_texts(member(p, "response"), pre + "response", pr,
+                                          cap::parse_response_type, kResponse);
+  i.urgency = json_cap::enum_text(member(p, "urgency"), pre + "urgency", pr, cap::parse_urgency,
+                                  kUrgency, true)
+                  .value_or("");
+  i.severity = json_cap::enum_text(member(p, "severity"), pre + "severity", pr, cap::parse_severity,
+                                   kSeverity, true)
+                   .value_or("");
+  i.certainty = json_cap::enum_text(member(p, "certainty"), pre + "certainty", pr,
+                                    cap::parse_certainty, kCertainty, true)
+                    .value_or("");
+  i.audience = text(member(p, "audience"), pre + "audience", pr);
+  // eventCode {"SAME": ["FFA"], "NationalWeatherService": ["FAA"]}: one <eventCode> per value.
+  i.event_codes = json_cap::pairs_from_object(member(p, "eventCode"), pre + "eventCode", pr);
+  i.effective = json_cap::datetime(member(p, "effective"), pre + "effective", pr);
+  i.onset = json_cap::datetime(member(p, "onset"), pre + "onset", pr);
+  i.expires = json_cap::datetime(member(p, "expires"), pre + "expires", pr);
+  i.sender_name = text(member(p, "senderName"), pre + "senderName", pr);
+  i.headline = text(member(p, "headline"), pre + "headline", pr);
+  i.description = text(member(p, "description"), pre + "description", pr);
+  i.instruction = text(member(p, "instruction"), pre + "instruction", pr);
+  i.web = text(member(p, "web"), pre + "web", pr);
+  i.contact = text(member(p, "contact"), pre + "contact", pr);
+  // OpenAPI Alert.parameters: "System-specific additional parameters ... The keys in this object
+  // correspond to parameter definitions in the NWS CAP specification", each an array of values:
+  // one <parameter> per value (BLOCKCHANNEL ["EAS", "NWEM", "CMAS"] is three, as in NWS CAP XML).
+  i.parameters = json_cap::pairs_from_object(member(p, "parameters"), pre + "parameters", pr);
+
+  // One <area>: areaDesc; geocode {"SAME": [...], "UGC": [...]} (OpenAPI Alert.geocode) as one
+  // <geocode> per code; the Feature's geometry as <polygon>s (lon,lat turned to lat,lon).
+  cap::Area area;
+  area.geocodes = json_cap::pairs_from_object(member(p, "geocode"), pre + "geocode", pr);
+  area.polygons = json_cap::polygons(geometry, "geometry", pr);
+  auto desc = text(member(p, "areaDesc"), pre + "areaDesc", pr);
+  if (desc || !area.geocodes.empty() || !area.polygons.empty()) {
+    if (!desc) pr.fail(pre + "areaDesc", "is missing (CAP 1.2 §3.2.4 requires it in an <area>)");
+    area.area_desc = desc.value_or("");
+    i.areas.push_back(std::move(area));
+  }
+  return i;
+}
+
+cap::Alert alert_of(const Json& p, const Json* geometry, const std::string& pre, Problems& pr) {
+  cap::Alert a;
+  // The CAP identifier is `id` (OpenAPI AlertId: "The identifier of the alert message"); the
+  // Feature's own "id" and "@id" are API URLs, not identifiers.
+  const Json* id = member(p, "id");
+  a.identifier = json_cap::required_text(id ? id : member(p, "identifier"), pre + "id", pr);
+  a.sender = json_cap::required_text(member(p, "sender"), pre + "sender", pr);
+  if (!member(p, "sent")) pr.fail(pre + "sent", "is missing (CAP 1.2 §3.2.1 requires it)");
+  a.sent = json_cap::datetime(member(p, "sent"), pre + "sent", pr).value_or("");
+  a.status =
+      json_cap::enum_text(member(p, "status"), pre + "status", pr, cap::parse_status, kStatus, true)
+          .value_or("");
+  // OpenAPI Alert.messageType (AlertMessageType) is CAP's msgType.
+  a.msg_type = json_cap::enum_text(member(p, "messageType"), pre + "messageType", pr,
+                                   cap::parse_msg_type, kMsgType, true)
+                   .value_or("");
+  // The API lists public alerts (newer responses say "scope": "Public"); absent, Public.
+  a.scope =
+      json_cap::enum_text(member(p, "scope"), pre + "scope", pr, cap::parse_scope, kScope, false)
+          .value_or("Public");
+  a.codes = json_cap::texts(member(p, "code"), pre + "code", pr);  // "IPAWSv1.0"
+  a.note = json_cap::text(member(p, "note"), pre + "note", pr);
+  a.references = references(p, pre, pr);
+  a.infos.push_back(info_of(p, geometry, pre, pr));
+  return a;
+}
+
+// One alert of the response: its properties (the Feature's, or the JSON-LD object itself) and
+// its geometry (a GeoJSON object, WKT text, or absent).
+void convert(const Json& props, const Json* geometry, const std::string& label,
+             const std::string& pre, Extracted& out) {
+  std::string where = label;
+  const Json* id = member(props, "id");
+  if (id && id->is_string()) where += " (id " + id->get<std::string>() + ")";
+  Problems pr(where);
+  cap::Alert a = alert_of(props, geometry, pre, pr);
+  json_cap::emit(a, pr, out);
+}
+
+void feature(const Json& f, const std::string& label, Extracted& out) {
+  const Json* props = member(f, "properties");
+  if (!props || !props->is_object()) {
+    out.problems.push_back(label + ": not a GeoJSON Feature with alert properties");
+    return;
+  }
+  convert(*props, member(f, "geometry"), label, "properties.", out);
+}
+
+}  // namespace
+
+Extracted extract(const Input& in) {
+  Extracted out;
+  std::string why;
+  auto root = json_cap::parse(in.body, &why);
+  if (!root) {
+    out.problems.push_back(in.url + ": " + why);
+    return out;
+  }
+  const Json* type = member(*root, "type");
+  auto is = [&](const char* t) { return type && type->is_string() && *type == t; };
+  if (is("FeatureCollection")) {
+    const Json* fs = member(*root, "features");
+    if (!fs || !fs->is_array()) {
+      out.problems.push_back(in.url + ": a FeatureCollection without a \"features\" array");
+      return out;
+    }
+    for (size_t i = 0; i < fs->size(); ++i)
+      feature((*fs)[i], in.url + ": feature " + std::to_string(i + 1), out);
+  } else if (const Json* graph = member(*root, "@graph")) {
+    if (!graph->is_array()) {
+      out.problems.push_back(in.url + ": \"@graph\" is not an array");
+      return out;
+    }
+    for (size_t i = 0; i < graph->size(); ++i) {
+      const Json& item = (*graph)[i];
+      std::string label = in.url + ": @graph item " + std::to_string(i + 1);
+      if (!item.is_object()) {
+        out.problems.push_back(label + ": not an alert object");
+        continue;
+      }
+      convert(item, member(item, "geometry"), label, "", out);
+    }
+  } else if (is("Feature")) {  // /alerts/{id} as GeoJSON
+    feature(*root, in.url + ": feature 1", out);
+  } else if (member(*root, "messageType") && member(*root, "id")) {  // /alerts/{id} as JSON-LD
+    convert(*root, member(*root, "geometry"), in.url + ": alert", "", out);
+  } else {
+    out.problems.push_back(in.url +
+                           ": neither a GeoJSON FeatureCollection or Feature nor a JSON-LD "
+                           "@graph of NWS alerts");
+  }
+  return out;
+}
+
+}  // namespace capcast::ingest::nws_geojson
