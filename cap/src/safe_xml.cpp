@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace capcast::cap {
 namespace {
@@ -155,11 +156,25 @@ Status check_lexical(std::string_view xml, bool check_utf8) {
     if (ref.size() >= 2 && ref[0] == '#') {
       bool hex = ref[1] == 'x';
       std::string_view digits = ref.substr(hex ? 2 : 1);
-      bool ok = !digits.empty();
+      bool ok = !digits.empty() && digits.size() <= 8;
+      uint32_t cp = 0;
       for (char d : digits) {
-        ok = ok && (hex ? std::isxdigit(static_cast<unsigned char>(d)) != 0 : d >= '0' && d <= '9');
+        bool digit = hex ? std::isxdigit(static_cast<unsigned char>(d)) != 0 : d >= '0' && d <= '9';
+        ok = ok && digit;
+        if (!ok) break;
+        uint32_t v = d <= '9' ? static_cast<uint32_t>(d - '0')
+                              : static_cast<uint32_t>((d | 0x20) - 'a' + 10);
+        cp = std::min<uint32_t>(cp * (hex ? 16 : 10) + v, 0x110000);  // saturates: not a Char
       }
-      if (ok) return {};
+      // WFC Legal Character (§4.1): a reference must name a Char (§2.2): #x9 | #xA | #xD |
+      // [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]; no surrogates, no other controls.
+      bool legal = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                   (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+      if (ok && legal) return {};
+      if (ok) {
+        return fail(at, "character reference &" + std::string(ref) +
+                            "; names no legal XML character (XML 1.0 §2.2, §4.1)");
+      }
     }
     return fail(at, "undeclared entity &" + std::string(ref) +
                         "; (without a DTD only &amp; &lt; &gt; &quot; &apos; and character "

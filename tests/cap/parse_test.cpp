@@ -249,3 +249,15 @@ TEST_CASE("a signature whose prefix is declared on <alert> round-trips, still de
   REQUIRE(back.ok());
   CHECK(back->alert == p->alert);
 }
+
+TEST_CASE("character references must name legal XML characters") {
+  const std::string head = "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><note>";
+  for (const char* bad : {"&#xD800;", "&#1;", "&#x110000;", "&#xFFFE;", "&#0;"}) {
+    INFO(bad);
+    auto p = parse(head + bad + "</note></alert>");
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.status().message().find("names no legal XML character") != std::string::npos);
+  }
+  auto ok = parse(head + "&#x9;&#xA;&#xD;&#x20AC;&#x1F600;</note></alert>");
+  CHECK(ok.ok());
+}
