@@ -3,6 +3,7 @@
 
 #include <pugixml.hpp>
 
+#include <optional>
 #include <sstream>
 
 #include "build.h"
@@ -17,9 +18,9 @@ class Builder {
   Builder(std::string_view xml, Version version, std::vector<std::string>* notes)
       : xml_(xml), version_(version), notes_(notes) {}
 
-  Alert alert(pugi::xml_node root) {
-    Alert a;
-    for (auto c : root.children()) {
+  // Each element fills its part of the model in place.
+  void alert(pugi::xml_node root, Alert& a) {
+    for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       auto name = local_name(c.name());
       if (name == "identifier")
@@ -49,22 +50,20 @@ class Builder {
       else if (name == "incidents")
         a.incidents = text_of(c);
       else if (name == "info")
-        a.infos.push_back(info(c));
+        info(c, a.infos.emplace_back());
       else if (name == "Signature") {
         a.signature_xml = raw_xml(c);
-        a.signature_namespaces = inherited_namespaces(c, *a.signature_xml);
+        a.signature_namespaces = inherited_namespaces(c);
       } else if (name == "password" && version_ == Version::kCap10) {
         notes_->push_back("dropped <password> (CAP 1.0 only; removed in CAP 1.1)");
       }
     }
-    return a;
   }
 
  private:
-  ValuePair pair(pugi::xml_node n) {
-    ValuePair p;
+  void pair(pugi::xml_node n, ValuePair& p) {
     bool structured = false;
-    for (auto c : n.children()) {
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       auto name = local_name(c.name());
       if (name == "valueName")
@@ -81,12 +80,10 @@ class Builder {
       notes_->push_back(std::string("<") + n.name() + "> \"" + t +
                         "\" split into valueName/value (CAP 1.0 form)");
     }
-    return p;
   }
 
-  Info info(pugi::xml_node n) {
-    Info i;
-    for (auto c : n.children()) {
+  void info(pugi::xml_node n, Info& i) {
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       auto name = local_name(c.name());
       if (name == "language")
@@ -106,7 +103,7 @@ class Builder {
       else if (name == "audience")
         i.audience = text_of(c);
       else if (name == "eventCode")
-        i.event_codes.push_back(pair(c));
+        pair(c, i.event_codes.emplace_back());
       else if (name == "effective")
         i.effective = text_of(c);
       else if (name == "onset")
@@ -126,13 +123,12 @@ class Builder {
       else if (name == "contact")
         i.contact = text_of(c);
       else if (name == "parameter")
-        i.parameters.push_back(pair(c));
+        pair(c, i.parameters.emplace_back());
       else if (name == "resource")
-        i.resources.push_back(resource(c));
+        resource(c, i.resources.emplace_back());
       else if (name == "area")
-        i.areas.push_back(area(c));
+        area(c, i.areas.emplace_back());
     }
-    return i;
   }
 
   std::string upgrade_certainty(std::string v) {
@@ -144,9 +140,8 @@ class Builder {
     return v;
   }
 
-  Resource resource(pugi::xml_node n) {
-    Resource r;
-    for (auto c : n.children()) {
+  void resource(pugi::xml_node n, Resource& r) {
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       auto name = local_name(c.name());
       if (name == "resourceDesc")
@@ -162,12 +157,10 @@ class Builder {
       else if (name == "digest")
         r.digest = text_of(c);
     }
-    return r;
   }
 
-  Area area(pugi::xml_node n) {
-    Area a;
-    for (auto c : n.children()) {
+  void area(pugi::xml_node n, Area& a) {
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       auto name = local_name(c.name());
       if (name == "areaDesc")
@@ -177,13 +170,12 @@ class Builder {
       else if (name == "circle")
         a.circles.push_back(text_of(c));
       else if (name == "geocode")
-        a.geocodes.push_back(pair(c));
+        pair(c, a.geocodes.emplace_back());
       else if (name == "altitude")
         a.altitude = text_of(c);
       else if (name == "ceiling")
         a.ceiling = text_of(c);
     }
-    return a;
   }
 
   // The element's original bytes when they can be located (UTF-8 input), else pugixml's
@@ -210,24 +202,60 @@ class Builder {
   // The namespace prefixes the signature's bytes use but which are declared on <alert> (or
   // above) rather than inside it: serialize() declares them again on its <alert>, so that the
   // signature stays byte for byte and the output stays namespace-well-formed.
-  std::vector<ValuePair> inherited_namespaces(pugi::xml_node sig, const std::string& raw) {
+  // Namespaces in XML 1.0 §5 (Prefix Declared): every prefix used in an element or attribute
+  // name of the signature is declared in scope. The prefixes declared on the signature's
+  // ancestors (not inside it) are returned, so that serialize() can declare them on <alert>
+  // and the kept bytes stay namespace-well-formed. pugixml does not check §5 itself.
+  std::vector<ValuePair> inherited_namespaces(pugi::xml_node sig) {
     std::vector<ValuePair> out;
-    for (pugi::xml_node p = sig.parent(); p && p.type() == pugi::node_element; p = p.parent()) {
-      for (auto a : p.attributes()) {
-        std::string_view name(a.name());
-        if (name.rfind("xmlns:", 0) != 0) continue;
-        std::string prefix(name.substr(6));
-        if (raw.find(prefix + ":") == std::string::npos) continue;
-        if (raw.find("xmlns:" + prefix + "=") != std::string::npos) continue;  // redeclared
-        bool seen = false;
-        for (const auto& v : out)
-          seen |= v.value_name == prefix;
-        if (!seen) out.push_back({prefix, a.value()});
+    std::vector<pugi::xml_node> stack{sig};
+    while (!stack.empty() && !error_) {
+      pugi::xml_node e = stack.back();
+      stack.pop_back();
+      use_prefix(sig, e, e.name(), out);
+      for (auto a : e.attributes()) {
+        std::string_view n(a.name());
+        if (n == "xmlns" || n.rfind("xmlns:", 0) == 0) continue;  // declarations, not uses
+        use_prefix(sig, e, n, out);
       }
+      for (pugi::xml_node c = e.last_child(); c; c = c.previous_sibling())
+        if (c.type() == pugi::node_element) stack.push_back(c);
     }
     return out;
   }
 
+  void use_prefix(pugi::xml_node sig, pugi::xml_node e, std::string_view name,
+                  std::vector<ValuePair>& out) {
+    auto colon = name.find(':');
+    if (colon == std::string_view::npos || error_) return;
+    std::string prefix(name.substr(0, colon));
+    if (prefix == "xml") return;  // bound by definition (Namespaces in XML 1.0 §3)
+    std::string decl = "xmlns:" + prefix;
+    for (pugi::xml_node p = e; p && p.type() == pugi::node_element; p = p.parent()) {
+      pugi::xml_attribute a = p.attribute(decl.c_str());
+      if (!a) continue;
+      bool inside = false;
+      for (pugi::xml_node q = e; q; q = q.parent()) {
+        if (q == p) inside = true;
+        if (q == sig) break;
+      }
+      if (inside) return;  // declared within the signature: its bytes carry it
+      for (const auto& v : out)
+        if (v.value_name == prefix) return;
+      out.push_back({prefix, a.value()});
+      return;
+    }
+    std::string what = name == std::string_view(e.name()) ? std::string()
+                                                          : "attribute " + std::string(name) + ": ";
+    error_ = Status(Code::kParseError, xml_position(xml_, e.offset_debug()) + ": <" + e.name() +
+                                           ">: " + what + "namespace prefix \"" + prefix +
+                                           "\" is not declared (Namespaces in XML 1.0 §5)");
+  }
+
+ public:
+  std::optional<Status> error_;
+
+ private:
   std::string_view xml_;
   Version version_;
   std::vector<std::string>* notes_;
@@ -285,7 +313,8 @@ Result<Parsed> build(const pugi::xml_document& doc, std::string_view xml) {
                                          ")");
   }
   Builder b(xml, out.version, &out.upgrade_notes);
-  out.alert = b.alert(root);
+  b.alert(root, out.alert);
+  if (b.error_) return *b.error_;
   return out;
 }
 

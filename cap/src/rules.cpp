@@ -1,8 +1,10 @@
 // Layer 2 of validation: the rules of CAP 1.2 that the schema cannot express. Each rule cites
 // the section of OASIS CAP 1.2 (2010) it comes from; levels follow the spec's words: MUST is an
 // error, SHOULD a warning, advice a recommendation.
+#include <array>
 #include <cctype>
-#include <set>
+#include <string_view>
+#include <utility>
 
 #include "capcast/cap/datetime.h"
 #include "capcast/cap/validate.h"
@@ -37,12 +39,16 @@ class Rules {
     }
   }
 
-  std::optional<DateTime> datetime(const std::optional<std::string>& value,
-                                   const std::string& path) {
+  // `path` + `element` names the value in a finding (built only for one).
+  std::optional<DateTime> datetime(const std::optional<std::string>& value, const std::string& path,
+                                   std::string_view element = {}) {
     if (!value) return std::nullopt;
     std::string why;
     auto d = parse_datetime(*value, &why);
-    if (!d) add(Level::kError, path, "datetime.format", "\"" + *value + "\" " + why);
+    if (!d) {
+      add(Level::kError, path + std::string(element), "datetime.format",
+          "\"" + *value + "\" " + why);
+    }
     return d;
   }
 
@@ -94,7 +100,7 @@ class Rules {
 
   // §3.2.1 references: "sender,identifier,sent" triples separated by whitespace.
   void references(const Alert& a, const std::optional<DateTime>& sent) {
-    const std::string path = "/alert/references";
+    const char* path = "/alert/references";
     bool needs = a.msg_type == "Update" || a.msg_type == "Cancel" || a.msg_type == "Ack" ||
                  a.msg_type == "Error";
     if (!a.references || a.references->find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -110,7 +116,7 @@ class Rules {
           "an Alert refers to earlier messages: use msgType Update (CAP 1.2 §3.2.1)");
     }
     size_t i = 0, n = 0;
-    const std::string& refs = *a.references;
+    std::string_view refs = *a.references;
     while (i < refs.size()) {
       while (i < refs.size() && std::isspace(static_cast<unsigned char>(refs[i])))
         ++i;
@@ -118,36 +124,38 @@ class Rules {
       size_t end = i;
       while (end < refs.size() && !std::isspace(static_cast<unsigned char>(refs[end])))
         ++end;
-      std::string triple = refs.substr(i, end - i);
+      std::string_view triple = refs.substr(i, end - i);
       i = end;
       ++n;
-      std::string where = "reference " + std::to_string(n) + " \"" + triple + "\"";
+      auto where = [&] {
+        return "reference " + std::to_string(n) + " \"" + std::string(triple) + "\"";
+      };
       auto c1 = triple.find(','), c2 = triple.rfind(',');
-      if (c1 == std::string::npos || c1 == c2) {
+      if (c1 == std::string_view::npos || c1 == c2) {
         add(Level::kError, path, "references.format",
-            where + " is not sender,identifier,sent (CAP 1.2 §3.2.1)");
+            where() + " is not sender,identifier,sent (CAP 1.2 §3.2.1)");
         continue;
       }
-      std::string r_sender = triple.substr(0, c1);
-      std::string r_id = triple.substr(c1 + 1, c2 - c1 - 1);
-      std::string r_sent = triple.substr(c2 + 1);
-      if (r_id.find(',') != std::string::npos || r_sender.empty() || r_id.empty()) {
+      std::string_view r_sender = triple.substr(0, c1);
+      std::string_view r_id = triple.substr(c1 + 1, c2 - c1 - 1);
+      std::string_view r_sent = triple.substr(c2 + 1);
+      if (r_id.find(',') != std::string_view::npos || r_sender.empty() || r_id.empty()) {
         add(Level::kError, path, "references.format",
-            where + " is not sender,identifier,sent (CAP 1.2 §3.2.1)");
+            where() + " is not sender,identifier,sent (CAP 1.2 §3.2.1)");
         continue;
       }
       std::string why;
       auto rs = parse_datetime(r_sent, &why);
       if (!rs) {
-        add(Level::kError, path, "references.format", where + ": its sent " + why);
+        add(Level::kError, path, "references.format", where() + ": its sent " + why);
         continue;
       }
       if (r_sender == a.sender && r_id == a.identifier) {
         add(Level::kError, path, "references.self",
-            where + " refers to this message itself (CAP 1.2 §3.2.1)");
+            where() + " refers to this message itself (CAP 1.2 §3.2.1)");
       } else if (sent && rs->unix_ms > sent->unix_ms) {
         add(Level::kError, path, "references.future",
-            where + " was sent after this message; a message can only refer to earlier ones");
+            where() + " was sent after this message; a message can only refer to earlier ones");
       }
     }
   }
@@ -165,10 +173,11 @@ class Rules {
     }
   }
 
+  // `path` is "/alert/info[N]"; the paths below it are built only for a finding.
   void info(const Info& i, const std::string& path, const std::optional<DateTime>& sent) {
-    auto effective = datetime(i.effective, path + "/effective");
-    auto onset = datetime(i.onset, path + "/onset");
-    auto expires = datetime(i.expires, path + "/expires");
+    auto effective = datetime(i.effective, path, "/effective");
+    auto onset = datetime(i.onset, path, "/onset");
+    auto expires = datetime(i.expires, path, "/expires");
     if (expires && effective && effective->unix_ms > expires->unix_ms) {
       add(Level::kError, path + "/effective", "effective.after_expires",
           "effective (" + *i.effective + ") is after expires (" + *i.expires + ")");
@@ -197,10 +206,12 @@ class Rules {
             "\"" + *i.web + "\" is not a full absolute URI (CAP 1.2 §3.2.2)");
       }
     }
-    for (const char* which : {"headline", "description", "instruction"}) {
-      const auto& t = std::string(which) == "headline"      ? i.headline
-                      : std::string(which) == "description" ? i.description
-                                                            : i.instruction;
+    const std::pair<const char*, const std::optional<std::string>*> texts[] = {
+        {"headline", &i.headline},
+        {"description", &i.description},
+        {"instruction", &i.instruction}};
+    for (const auto& [which, text] : texts) {
+      const auto& t = *text;
       if (t && looks_like_html(*t)) {
         add(Level::kWarning, path + "/" + which, "text.html",
             std::string("<") + which +
@@ -212,28 +223,36 @@ class Rules {
           "the headline has " + std::to_string(utf8_length(*i.headline)) +
               " characters; 160 is the suggested limit (CAP 1.2 §3.2.2)");
     }
-    pairs(i.event_codes, path + "/eventCode", "eventCode");
-    pairs(i.parameters, path + "/parameter", "parameter");
+    pairs(
+        i.event_codes, [&] { return path + "/eventCode"; }, "eventCode");
+    pairs(
+        i.parameters, [&] { return path + "/parameter"; }, "parameter");
     for (size_t r = 0; r < i.resources.size(); ++r) {
-      resource(i.resources[r], path + "/resource[" + std::to_string(r + 1) + "]");
+      resource(i.resources[r], [&] { return path + "/resource[" + std::to_string(r + 1) + "]"; });
     }
     for (size_t k = 0; k < i.areas.size(); ++k) {
-      pairs(i.areas[k].geocodes, path + "/area[" + std::to_string(k + 1) + "]/geocode", "geocode");
-      check_area(i.areas[k], path + "/area[" + std::to_string(k + 1) + "]", out_);
+      pairs(
+          i.areas[k].geocodes,
+          [&] { return path + "/area[" + std::to_string(k + 1) + "]/geocode"; }, "geocode");
+      check_area(i.areas[k], path, k + 1, polygons_, out_);
     }
   }
 
-  void pairs(const std::vector<ValuePair>& ps, const std::string& path, const char* what) {
+  // `path()` gives the path of the elements, e.g. "/alert/info[1]/parameter".
+  template <typename PathFn>
+  void pairs(const std::vector<ValuePair>& ps, const PathFn& path, const char* what) {
     for (size_t k = 0; k < ps.size(); ++k) {
       if (ps[k].value_name.empty()) {
-        add(Level::kWarning, path + "[" + std::to_string(k + 1) + "]/valueName", "valuename.empty",
+        add(Level::kWarning, path() + "[" + std::to_string(k + 1) + "]/valueName",
+            "valuename.empty",
             std::string("<") + what + "> has an empty valueName: receivers cannot tell what it is");
       }
     }
   }
 
-  // §3.2.3 resource.
-  void resource(const Resource& r, const std::string& path) {
+  // §3.2.3 resource; `path()` gives its path.
+  template <typename PathFn>
+  void resource(const Resource& r, const PathFn& path) {
     // RFC 2046 §5.1: type "/" subtype, both tokens.
     auto slash = r.mime_type.find('/');
     auto token = [](std::string_view t) {
@@ -251,15 +270,15 @@ class Rules {
       mt.pop_back();
     if (slash == std::string::npos || !token(std::string_view(mt).substr(0, slash)) ||
         !token(std::string_view(mt).substr(slash + 1))) {
-      add(Level::kError, path + "/mimeType", "mimetype.format",
+      add(Level::kError, path() + "/mimeType", "mimetype.format",
           "\"" + r.mime_type + "\" is not a MIME type of the form type/subtype (RFC 2046)");
     }
     if (r.deref_uri && !is_base64(*r.deref_uri)) {
-      add(Level::kError, path + "/derefUri", "derefuri.base64",
+      add(Level::kError, path() + "/derefUri", "derefuri.base64",
           "<derefUri> must hold the content in base64 (CAP 1.2 §3.2.3)");
     }
     if (r.uri && r.uri->find(':') == std::string::npos && !r.deref_uri) {
-      add(Level::kError, path + "/uri", "uri.relative",
+      add(Level::kError, path() + "/uri", "uri.relative",
           "\"" + *r.uri +
               "\" is a relative URI without a <derefUri>; use a full absolute URI "
               "(CAP 1.2 §3.2.3)");
@@ -269,26 +288,47 @@ class Rules {
       for (char c : *r.digest)
         hex40 = hex40 && std::isxdigit(static_cast<unsigned char>(c));
       if (!hex40) {
-        add(Level::kWarning, path + "/digest", "digest.sha1",
+        add(Level::kWarning, path() + "/digest", "digest.sha1",
             "<digest> should be the SHA-1 hash of the resource in 40 hex digits "
             "(CAP 1.2 §3.2.3, FIPS 180-2)");
       }
     }
   }
 
+  // RFC 4648 §4 base64, whitespace ignored (it is folded into lines), '=' padding only at the
+  // end. <derefUri> can be megabytes, so each byte costs one table look-up.
   static bool is_base64(const std::string& s) {
+    enum : unsigned char { kOther, kSpace, kDigit, kPad };
+    static constexpr auto kClass = [] {
+      std::array<unsigned char, 256> t{};
+      for (char c : std::string_view(" \t\r\n"))
+        t[static_cast<unsigned char>(c)] = kSpace;
+      for (char c :
+           std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"))
+        t[static_cast<unsigned char>(c)] = kDigit;
+      t['='] = kPad;
+      return t;
+    }();
     size_t n = 0, pad = 0;
-    for (char c : s) {
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-      if (c == '=') {
-        ++pad;
-        ++n;
-        continue;
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    const unsigned char* const end = p + s.size();
+    while (p != end) {
+      const unsigned char* run = p;  // digits, most of the text: a tight loop
+      while (p != end && kClass[*p] == kDigit)
+        ++p;
+      if (p != run && pad) return false;
+      n += static_cast<size_t>(p - run);
+      if (p == end) break;
+      switch (kClass[*p++]) {
+        case kSpace:
+          continue;
+        case kPad:
+          ++pad;
+          ++n;
+          continue;
+        default:
+          return false;
       }
-      if (pad || !(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) {
-        return false;
-      }
-      ++n;
     }
     return n % 4 == 0 && pad <= 2;
   }
@@ -313,6 +353,7 @@ class Rules {
   }
 
   std::vector<Finding>& out_;
+  PolygonMemo polygons_;
 };
 
 }  // namespace

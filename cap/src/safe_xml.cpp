@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdint>
+
+#include "xml_lexical.h"
 
 namespace capcast::cap {
 namespace {
@@ -124,120 +125,35 @@ size_t element_end(std::string_view xml, size_t start) {
 
 std::string text_of(pugi::xml_node n) {
   std::string out;
-  for (auto c : n.children()) {
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    pugi::xml_node_type type = c.type();
+    if (type == pugi::node_pcdata || type == pugi::node_cdata) out += c.value();
   }
   return out;
 }
 
 namespace {
 
-// What XML 1.0 requires of a well-formed document that pugixml (a non-validating, forgiving
-// parser) lets through: every entity reference is one of the five predefined ones or a
-// character reference (§4.1, §4.6: no DTD, so no other entity is declared), no '<' inside an
-// attribute value (§3.1, production AttValue), and UTF-8 text is valid UTF-8 (§2.2, §4.3.3).
-// One pass over the bytes, skipping comments, CDATA sections and PIs.
-Status check_lexical(std::string_view xml, bool check_utf8) {
-  auto fail = [&](size_t at, const std::string& what) {
-    return Status(Code::kParseError,
-                  xml_position(xml, static_cast<ptrdiff_t>(at)) + ": not well-formed XML: " + what);
-  };
-  auto skip_past = [&](size_t from, std::string_view terminator) {
-    size_t at = xml.find(terminator, from);
-    return at == std::string_view::npos ? xml.size() : at + terminator.size();
-  };
-  auto check_ref = [&](size_t at) -> Status {
-    size_t semi = xml.find(';', at);
-    if (semi == std::string_view::npos || semi - at > 12) {
-      return fail(at, "'&' that starts no entity reference (write &amp;)");
-    }
-    std::string_view ref = xml.substr(at + 1, semi - at - 1);
-    if (ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" || ref == "apos") return {};
-    if (ref.size() >= 2 && ref[0] == '#') {
-      bool hex = ref[1] == 'x';
-      std::string_view digits = ref.substr(hex ? 2 : 1);
-      bool ok = !digits.empty() && digits.size() <= 8;
-      uint32_t cp = 0;
-      for (char d : digits) {
-        bool digit = hex ? std::isxdigit(static_cast<unsigned char>(d)) != 0 : d >= '0' && d <= '9';
-        ok = ok && digit;
-        if (!ok) break;
-        uint32_t v = d <= '9' ? static_cast<uint32_t>(d - '0')
-                              : static_cast<uint32_t>((d | 0x20) - 'a' + 10);
-        cp = std::min<uint32_t>(cp * (hex ? 16 : 10) + v, 0x110000);  // saturates: not a Char
+// The first node (in document order) nested deeper than max_depth, as an error. A walk over
+// the tree without recursion, so that no nesting can exhaust the stack.
+Status check_depth(const pugi::xml_document& doc, std::string_view xml, int max_depth) {
+  int depth = 0;
+  pugi::xml_node n = doc.first_child();
+  while (n) {
+    if (n.first_child()) {
+      n = n.first_child();
+      if (++depth > max_depth) {
+        return Status(Code::kParseError, xml_position(xml, n.offset_debug()) +
+                                             ": elements nested deeper than " +
+                                             std::to_string(max_depth));
       }
-      // WFC Legal Character (§4.1): a reference must name a Char (§2.2): #x9 | #xA | #xD |
-      // [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]; no surrogates, no other controls.
-      bool legal = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-                   (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-      if (ok && legal) return {};
-      if (ok) {
-        return fail(at, "character reference &" + std::string(ref) +
-                            "; names no legal XML character (XML 1.0 §2.2, §4.1)");
-      }
-    }
-    return fail(at, "undeclared entity &" + std::string(ref) +
-                        "; (without a DTD only &amp; &lt; &gt; &quot; &apos; and character "
-                        "references exist)");
-  };
-  size_t i = 0;
-  while (i < xml.size()) {
-    unsigned char c = static_cast<unsigned char>(xml[i]);
-    if (c == '<') {
-      std::string_view rest = xml.substr(i);
-      if (rest.rfind("<!--", 0) == 0) {
-        i = skip_past(i + 4, "-->");
-        continue;
-      }
-      if (rest.rfind("<![CDATA[", 0) == 0) {
-        i = skip_past(i + 9, "]]>");
-        continue;
-      }
-      if (rest.rfind("<?", 0) == 0) {
-        i = skip_past(i + 2, "?>");
-        continue;
-      }
-      // A tag: check its attribute values.
-      char quote = 0;
-      for (++i; i < xml.size(); ++i) {
-        char t = xml[i];
-        if (quote) {
-          if (t == quote) {
-            quote = 0;
-          } else if (t == '<') {
-            return fail(i, "'<' inside an attribute value (write &lt;)");
-          } else if (t == '&') {
-            if (auto st = check_ref(i); !st.ok()) return st;
-          }
-        } else if (t == '"' || t == '\'') {
-          quote = t;
-        } else if (t == '>') {
-          break;
-        }
-      }
-      ++i;
       continue;
     }
-    if (c == '&') {
-      if (auto st = check_ref(i); !st.ok()) return st;
-    } else if (c >= 0x80 && check_utf8) {
-      // UTF-8 sequences (RFC 3629 §4): no overlongs, no surrogates, nothing above U+10FFFF.
-      size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-      if (n == 0 || c > 0xF4 || i + n > xml.size()) return fail(i, "invalid UTF-8");
-      unsigned char c1 = static_cast<unsigned char>(xml[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
-          (c == 0xF4 && c1 > 0x8F)) {
-        return fail(i, "invalid UTF-8");
-      }
-      for (size_t k = 1; k < n; ++k) {
-        if ((static_cast<unsigned char>(xml[i + k]) & 0xC0) != 0x80) {
-          return fail(i, "invalid UTF-8");
-        }
-      }
-      i += n;
-      continue;
+    while (n && !n.next_sibling()) {
+      n = n.parent();
+      --depth;
     }
-    ++i;
+    if (n) n = n.next_sibling();
   }
   return {};
 }
@@ -281,8 +197,12 @@ Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLim
   bool utf16or32 = xml.size() >= 2 && ((xml[0] == '\xFE' && xml[1] == '\xFF') ||
                                        (xml[0] == '\xFF' && xml[1] == '\xFE') ||
                                        (xml.size() >= 4 && xml[0] == 0 && xml[1] == 0));
+  // The deepest element nesting the lexical scan saw; -1 when it did not scan the whole text.
+  int deepest = -1;
   if (!utf16or32) {
-    if (auto st = check_lexical(xml, encoding != pugi::encoding_latin1); !st.ok()) {
+    if (auto st = lexical::check_lexical(xml, encoding != pugi::encoding_latin1, &deepest);
+        !st.ok()) {
+      deepest = -1;
       // A DOCTYPE is reported as such below, whatever its entities.
       if (xml.find("<!DOCTYPE") == std::string_view::npos) return st;
     }
@@ -303,23 +223,15 @@ Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLim
                         "processing, no external or recursive entities)");
     }
   }
-  int depth = 0;
-  pugi::xml_node n = doc.first_child();
-  while (n) {
-    if (n.first_child()) {
-      n = n.first_child();
-      if (++depth > limits.max_depth) {
-        return Status(Code::kParseError, xml_position(xml, n.offset_debug()) +
-                                             ": elements nested deeper than " +
-                                             std::to_string(limits.max_depth));
-      }
-      continue;
-    }
-    while (n && !n.next_sibling()) {
-      n = n.parent();
-      --depth;
-    }
-    if (n) n = n.next_sibling();
+  // The depth limit. A node at depth d (top-level nodes at 0) is a child of an element nested d
+  // deep, which has an end tag; so when the lexical scan saw no such element deeper than the
+  // limit, no node is too deep and the walk would find nothing. That holds when pugixml parsed
+  // the very bytes scanned: not UTF-16/32 (recognised by a byte-order mark, or by NUL bytes in
+  // the first four), and no NUL byte (where pugixml stops reading).
+  bool shallow =
+      deepest >= 0 && deepest <= limits.max_depth && xml.find('\0') == std::string_view::npos;
+  if (!shallow) {
+    if (auto st = check_depth(doc, xml, limits.max_depth); !st.ok()) return st;
   }
   if (!doc.document_element()) {
     return Status(Code::kParseError, "line 1, column 1: no root element");

@@ -1,124 +1,29 @@
-// The CAP 1.2 XSD as data. Every complex type in it is a sequence of distinct element names, so a
-// single greedy pass over the children decides validity (the schema obeys XSD's Unique Particle
-// Attribution). Simple types are checked by their lexical space, after the whiteSpace facet of
-// their base type: xs:string preserves whitespace (so " Actual" is not an enumerated value),
-// xs:dateTime, xs:integer, xs:decimal, xs:language and xs:anyURI collapse it.
+// Layer 1 of validation: the CAP 1.2 XSD (cap12_xsd.h) checked on the pugixml tree. Every
+// complex type in it is a sequence of distinct element names, so a single greedy pass over the
+// children decides validity (the schema obeys XSD's Unique Particle Attribution). Simple types
+// are checked by their lexical space, after the whiteSpace facet of their base type: xs:string
+// preserves whitespace (so " Actual" is not an enumerated value), xs:dateTime, xs:integer,
+// xs:decimal, xs:language and xs:anyURI collapse it.
+//
+// Most documents have no finding, so nothing is built for one in advance: an element's path is
+// rendered from a chain of Places only when a finding is emitted, and text is read in place.
 #include "schema_check.h"
 
-#include <cstring>
 #include <map>
 #include <string>
+#include <string_view>
 
+#include "cap12_xsd.h"
 #include "capcast/cap/parse.h"
 #include "capcast/cap/safe_xml.h"
 
 namespace capcast::cap {
 namespace {
 
-enum class Kind {
-  kString,
-  kDateTime,  // xs:dateTime restricted by the CAP pattern
-  kInteger,
-  kDecimal,
-  kLanguage,
-  kAnyUri,
-  kEnum,
-  kComplex,
-};
-
-struct Particle;
-
-struct ComplexType {
-  const Particle* particles;
-  size_t count;
-  bool dsig_any_at_end;  // <alert>'s trailing xs:any in the XML-DSig namespace (lax)
-};
-
-struct Particle {
-  const char* name;
-  int min;
-  int max;  // -1: unbounded
-  Kind kind;
-  const char* const* values = nullptr;  // kEnum: null-terminated list
-  const ComplexType* type = nullptr;    // kComplex
-};
-
-constexpr int kMany = -1;
-
-const char* const kStatus[] = {"Actual", "Exercise", "System", "Test", "Draft", nullptr};
-const char* const kMsgType[] = {"Alert", "Update", "Cancel", "Ack", "Error", nullptr};
-const char* const kScope[] = {"Public", "Restricted", "Private", nullptr};
-const char* const kCategory[] = {"Geo",   "Met",    "Safety", "Security",  "Rescue",
-                                 "Fire",  "Health", "Env",    "Transport", "Infra",
-                                 "CBRNE", "Other",  nullptr};
-const char* const kResponse[] = {"Shelter", "Evacuate", "Prepare",  "Execute", "Avoid",
-                                 "Monitor", "Assess",   "AllClear", "None",    nullptr};
-const char* const kUrgency[] = {"Immediate", "Expected", "Future", "Past", "Unknown", nullptr};
-const char* const kSeverity[] = {"Extreme", "Severe", "Moderate", "Minor", "Unknown", nullptr};
-const char* const kCertainty[] = {"Observed", "Likely", "Possible", "Unlikely", "Unknown", nullptr};
-
-const Particle kPairParticles[] = {
-    {"valueName", 1, 1, Kind::kString},
-    {"value", 1, 1, Kind::kString},
-};
-const ComplexType kPair{kPairParticles, 2, false};
-
-const Particle kResourceParticles[] = {
-    {"resourceDesc", 1, 1, Kind::kString}, {"mimeType", 1, 1, Kind::kString},
-    {"size", 0, 1, Kind::kInteger},        {"uri", 0, 1, Kind::kAnyUri},
-    {"derefUri", 0, 1, Kind::kString},     {"digest", 0, 1, Kind::kString},
-};
-const ComplexType kResource{kResourceParticles, 6, false};
-
-const Particle kAreaParticles[] = {
-    {"areaDesc", 1, 1, Kind::kString},   {"polygon", 0, kMany, Kind::kString},
-    {"circle", 0, kMany, Kind::kString}, {"geocode", 0, kMany, Kind::kComplex, nullptr, &kPair},
-    {"altitude", 0, 1, Kind::kDecimal},  {"ceiling", 0, 1, Kind::kDecimal},
-};
-const ComplexType kArea{kAreaParticles, 6, false};
-
-const Particle kInfoParticles[] = {
-    {"language", 0, 1, Kind::kLanguage},
-    {"category", 1, kMany, Kind::kEnum, kCategory},
-    {"event", 1, 1, Kind::kString},
-    {"responseType", 0, kMany, Kind::kEnum, kResponse},
-    {"urgency", 1, 1, Kind::kEnum, kUrgency},
-    {"severity", 1, 1, Kind::kEnum, kSeverity},
-    {"certainty", 1, 1, Kind::kEnum, kCertainty},
-    {"audience", 0, 1, Kind::kString},
-    {"eventCode", 0, kMany, Kind::kComplex, nullptr, &kPair},
-    {"effective", 0, 1, Kind::kDateTime},
-    {"onset", 0, 1, Kind::kDateTime},
-    {"expires", 0, 1, Kind::kDateTime},
-    {"senderName", 0, 1, Kind::kString},
-    {"headline", 0, 1, Kind::kString},
-    {"description", 0, 1, Kind::kString},
-    {"instruction", 0, 1, Kind::kString},
-    {"web", 0, 1, Kind::kAnyUri},
-    {"contact", 0, 1, Kind::kString},
-    {"parameter", 0, kMany, Kind::kComplex, nullptr, &kPair},
-    {"resource", 0, kMany, Kind::kComplex, nullptr, &kResource},
-    {"area", 0, kMany, Kind::kComplex, nullptr, &kArea},
-};
-const ComplexType kInfo{kInfoParticles, 21, false};
-
-const Particle kAlertParticles[] = {
-    {"identifier", 1, 1, Kind::kString},
-    {"sender", 1, 1, Kind::kString},
-    {"sent", 1, 1, Kind::kDateTime},
-    {"status", 1, 1, Kind::kEnum, kStatus},
-    {"msgType", 1, 1, Kind::kEnum, kMsgType},
-    {"source", 0, 1, Kind::kString},
-    {"scope", 1, 1, Kind::kEnum, kScope},
-    {"restriction", 0, 1, Kind::kString},
-    {"addresses", 0, 1, Kind::kString},
-    {"code", 0, kMany, Kind::kString},
-    {"note", 0, 1, Kind::kString},
-    {"references", 0, 1, Kind::kString},
-    {"incidents", 0, 1, Kind::kString},
-    {"info", 0, kMany, Kind::kComplex, nullptr, &kInfo},
-};
-const ComplexType kAlert{kAlertParticles, 14, true};
+using xsd::ComplexType;
+using xsd::Kind;
+using xsd::kMany;
+using xsd::Particle;
 
 constexpr std::string_view kDsigNs = "http://www.w3.org/2000/09/xmldsig#";
 constexpr std::string_view kXsiNs = "http://www.w3.org/2001/XMLSchema-instance";
@@ -127,20 +32,16 @@ bool is_xml_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-// The whiteSpace="collapse" facet (XML Schema Part 2 §4.3.6).
-std::string collapse(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (is_xml_space(c)) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+// What the checks of the collapsing types below see. The whiteSpace="collapse" facet (XML
+// Schema Part 2 §4.3.6) trims the value and turns each inner run of whitespace into one space;
+// none of those checks accepts a space or any other whitespace, so checking the trimmed value
+// gives the same answer without building the collapsed one.
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_xml_space(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_xml_space(s.back()))
+    s.remove_suffix(1);
+  return s;
 }
 
 bool all_digits(std::string_view s) {
@@ -202,7 +103,12 @@ bool is_cap_datetime(std::string_view s) {
     if (want != 'd' && want != '?' && s[i] != want) return false;
   }
   if (s[19] != '+' && s[19] != '-') return false;
-  auto num = [&](size_t pos, size_t n) { return std::stoi(std::string(s.substr(pos, n))); };
+  auto num = [&](size_t pos, size_t n) {  // digits, checked above
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i)
+      v = v * 10 + (s[i] - '0');
+    return v;
+  };
   int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2),
       sec = num(17, 2), oh = num(20, 2), om = num(23, 2);
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -214,24 +120,64 @@ bool is_cap_datetime(std::string_view s) {
   return true;
 }
 
+// An element's place in the document: its path is rendered from the chain only when a finding
+// needs it ("/alert/info[2]/area[1]"; the root is "/alert", whatever its prefix).
+struct Place {
+  const Place* parent;    // null for the root
+  std::string_view name;  // the local name
+  int index;              // among the parent's element children of that local name, from 1
+};
+
+std::string path_of(const Place& place) {
+  const Place* chain[8];  // the XSD nests at most 5 deep (alert/info/area/geocode/value)
+  size_t n = 0;
+  for (const Place* p = &place; p && n < std::size(chain); p = p->parent)
+    chain[n++] = p;
+  std::string out;
+  while (n > 0) {
+    const Place& p = *chain[--n];
+    out += '/';
+    out += p.name;
+    if (p.parent) out += "[" + std::to_string(p.index) + "]";
+  }
+  return out;
+}
+
+// "cap:" of "cap:alert", "" of "alert".
+std::string_view prefix_of(const char* qname) {
+  return std::string_view(qname, static_cast<size_t>(local_name(qname).data() - qname));
+}
+
+// Whether the attributes from `first` on include a namespace declaration.
+bool declares_namespace(pugi::xml_attribute first) {
+  for (pugi::xml_attribute a = first; a; a = a.next_attribute()) {
+    if (std::string_view(a.name()).rfind("xmlns", 0) == 0) return true;
+  }
+  return false;
+}
+
 class Checker {
  public:
   explicit Checker(std::vector<Finding>& out) : out_(out) {}
 
   void alert(pugi::xml_node root) {
-    attributes(root, "/alert");
-    complex(root, kAlert, "/alert");
+    Place place{nullptr, "alert", 0};
+    attributes(root, place);
+    complex(root, xsd::kAlert, place, prefix_of(root.name()));
   }
 
  private:
-  void error(const std::string& path, const char* rule, std::string message) {
-    out_.push_back({Level::kError, path, rule, std::move(message) + " (CAP-v1.2.xsd)"});
+  Finding error_at(const Place& place, const char* rule, std::string message) {
+    return {Level::kError, path_of(place), rule, std::move(message) + " (CAP-v1.2.xsd)"};
+  }
+  void error(const Place& place, const char* rule, std::string message) {
+    out_.push_back(error_at(place, rule, std::move(message)));
   }
 
   // Complex types in CAP declare no attributes: only namespace declarations and the xsi:
   // attributes every element may carry are allowed.
-  void attributes(pugi::xml_node n, const std::string& path) {
-    for (auto a : n.attributes()) {
+  void attributes(pugi::xml_node n, const Place& place) {
+    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
       std::string_view name(a.name());
       if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
       auto colon = name.find(':');
@@ -252,151 +198,186 @@ class Checker {
           continue;
         }
         if (ns == kXsiNs && local == "nil") {
-          error(path, "schema.attribute",
+          error(place, "schema.attribute",
                 "<" + std::string(local_name(n.name())) +
                     "> is not nillable: xsi:nil is not allowed on it");
           continue;
         }
       }
-      error(path, "schema.attribute",
+      error(place, "schema.attribute",
             "attribute '" + std::string(name) + "' is not allowed on <" +
                 std::string(local_name(n.name())) + ">");
     }
   }
 
-  // Text directly inside an element of complex type (other than whitespace) is not allowed.
-  void no_text(pugi::xml_node n, const std::string& path) {
-    for (auto c : n.children()) {
-      if (c.type() != pugi::node_pcdata && c.type() != pugi::node_cdata) continue;
-      std::string_view v(c.value());
-      for (char ch : v) {
-        if (!is_xml_space(ch)) {
-          error(path, "schema.text",
-                "text is not allowed directly in <" + std::string(local_name(n.name())) + ">");
-          return;
+  // `n` is in the CAP 1.2 namespace; `prefix` is that of its name.
+  void complex(pugi::xml_node n, const ComplexType& type, const Place& place,
+               std::string_view prefix) {
+    // Text directly inside an element of complex type (other than whitespace) is not allowed;
+    // reported once, before the findings about the children, as if checked first.
+    const size_t first_finding = out_.size();
+    bool text_reported = false;
+    size_t p = 0;  // current particle
+    int seen = 0;  // occurrences of particle p so far
+    // Occurrences of each local name so far, for the paths: by particle, and for the names of
+    // no particle (foreign or unknown elements, rare) in a map.
+    int occurrences[xsd::kMaxParticles] = {};
+    std::map<std::string_view, int> other_occurrences;
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+      pugi::xml_node_type node_type = c.type();
+      if (node_type == pugi::node_pcdata || node_type == pugi::node_cdata) {
+        if (!text_reported && !trim(c.value()).empty()) {
+          text_reported = true;
+          out_.insert(out_.begin() + static_cast<ptrdiff_t>(first_finding),
+                      error_at(place, "schema.text",
+                               "text is not allowed directly in <" +
+                                   std::string(local_name(n.name())) + ">"));
         }
+        continue;
       }
-    }
-  }
-
-  void complex(pugi::xml_node n, const ComplexType& type, const std::string& path) {
-    no_text(n, path);
-    size_t p = 0;                      // current particle
-    int seen = 0;                      // occurrences of particle p so far
-    std::map<std::string, int> index;  // element name -> occurrences, for the paths
-    for (auto c : n.children()) {
-      if (c.type() != pugi::node_element) continue;
-      std::string name(local_name(c.name()));
-      std::string_view ns = namespace_of(c);
-      std::string child_path = path + "/" + name + "[" + std::to_string(++index[name]) + "]";
+      if (node_type != pugi::node_element) continue;
+      const char* qname = c.name();
+      const std::string_view name = local_name(qname);
+      const std::string_view child_prefix(qname, static_cast<size_t>(name.data() - qname));
+      // The particle of that name: at or after p (q < count), else before it (k < p).
+      size_t q = p, k = 0;
+      while (q < type.count && name != type.particles[q].name)
+        ++q;
+      if (q == type.count) {
+        while (k < p && name != type.particles[k].name)
+          ++k;
+      }
+      int index = q < type.count ? ++occurrences[q]
+                  : k < p        ? ++occurrences[k]
+                                 : ++other_occurrences[name];
+      Place child{&place, name, index};
+      const pugi::xml_attribute first_attribute = c.first_attribute();
+      // Without declarations of its own, a child with its parent's prefix is in its parent's
+      // namespace; otherwise it is looked up.
+      std::string_view ns =
+          child_prefix == prefix && !declares_namespace(first_attribute) ? kNs12 : namespace_of(c);
       if (ns != kNs12) {
         if (type.dsig_any_at_end && ns == kDsigNs) {
           // The trailing xs:any: every CAP particle must be complete before it.
           for (; p < type.count; ++p, seen = 0) {
-            if (seen < type.particles[p].min) missing(path, type.particles[p]);
+            if (seen < type.particles[p].min) missing(place, type.particles[p]);
           }
           continue;  // processContents="lax": its content is not checked here
         }
-        error(child_path, "schema.namespace",
-              "<" + name + "> in namespace \"" + std::string(ns) + "\" is not allowed here");
+        error(child, "schema.namespace",
+              "<" + std::string(name) + "> in namespace \"" + std::string(ns) +
+                  "\" is not allowed here");
         continue;
       }
       // Advance to the particle that matches, requiring each skipped one to be complete.
-      size_t q = p;
-      while (q < type.count && name != type.particles[q].name)
-        ++q;
       if (q == type.count) {
-        bool known_earlier = false;
-        for (size_t k = 0; k < p; ++k)
-          known_earlier |= name == type.particles[k].name;
+        bool known_earlier = k < p;
         if (p >= type.count && type.dsig_any_at_end && known_earlier) {
-          error(child_path, "schema.order", "<" + name + "> after the signature");
+          error(child, "schema.order", "<" + std::string(name) + "> after the signature");
         } else if (known_earlier) {
-          error(child_path, "schema.order",
-                "<" + name + "> is out of order: it must come before <" +
-                    (p < type.count ? type.particles[p].name : "the end") + ">");
+          error(child, "schema.order",
+                "<" + std::string(name) + "> is out of order: it must come before <" +
+                    (p < type.count ? std::string(type.particles[p].name) : "the end") + ">");
         } else {
-          error(child_path, "schema.unknown",
-                "<" + name + "> is not a CAP 1.2 element of <" + std::string(local_name(n.name())) +
-                    ">");
+          error(child, "schema.unknown",
+                "<" + std::string(name) + "> is not a CAP 1.2 element of <" +
+                    std::string(local_name(n.name())) + ">");
         }
         continue;
       }
       if (q == p) {
         ++seen;
       } else {
-        if (seen < type.particles[p].min) missing(path, type.particles[p]);
-        for (size_t k = p + 1; k < q; ++k) {
-          if (type.particles[k].min > 0) missing(path, type.particles[k]);
+        if (seen < type.particles[p].min) missing(place, type.particles[p]);
+        for (size_t s = p + 1; s < q; ++s) {
+          if (type.particles[s].min > 0) missing(place, type.particles[s]);
         }
         p = q;
         seen = 1;
       }
       const Particle& part = type.particles[p];
       if (part.max != kMany && seen > part.max) {
-        error(child_path, "schema.cardinality",
-              "<" + name + "> may appear at most " + std::to_string(part.max) + " time" +
-                  (part.max == 1 ? "" : "s") + " here");
+        error(child, "schema.cardinality",
+              "<" + std::string(name) + "> may appear at most " + std::to_string(part.max) +
+                  " time" + (part.max == 1 ? "" : "s") + " here");
       }
-      attributes(c, child_path);
+      if (first_attribute) attributes(c, child);
+      // Recursion follows the XSD's nesting of complex types (at most 4 deep), not the input's.
       if (part.kind == Kind::kComplex) {
-        complex(c, *part.type, child_path);
+        complex(c, *part.type, child, child_prefix);
       } else {
-        simple(c, part, child_path);
+        simple(c, part, child);
       }
     }
-    if (p < type.count && seen < type.particles[p].min) missing(path, type.particles[p]);
-    for (size_t k = p + 1; k < type.count; ++k) {
-      if (type.particles[k].min > 0) missing(path, type.particles[k]);
+    if (p < type.count && seen < type.particles[p].min) missing(place, type.particles[p]);
+    for (size_t s = p + 1; s < type.count; ++s) {
+      if (type.particles[s].min > 0) missing(place, type.particles[s]);
     }
   }
 
-  void missing(const std::string& path, const Particle& part) {
-    error(path, "schema.missing", "required element <" + std::string(part.name) + "> is missing");
+  void missing(const Place& place, const Particle& part) {
+    error(place, "schema.missing", "required element <" + std::string(part.name) + "> is missing");
   }
 
-  void simple(pugi::xml_node n, const Particle& part, const std::string& path) {
-    for (auto c : n.children()) {
-      if (c.type() == pugi::node_element) {
-        error(path, "schema.content",
+  void simple(pugi::xml_node n, const Particle& part, const Place& place) {
+    // Text only: an element child is an error. The text (all text and CDATA children, usually
+    // one) is read in place, and only for the types that constrain it.
+    const bool constrained = part.kind != Kind::kString && part.kind != Kind::kAnyUri;
+    std::string_view text;
+    std::string joined;  // when there are several pieces
+    int pieces = 0;
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+      pugi::xml_node_type node_type = c.type();
+      if (node_type == pugi::node_element) {
+        error(place, "schema.content",
               "<" + std::string(part.name) + "> holds text only, not the element <" +
                   std::string(local_name(c.name())) + ">");
         return;
       }
+      if (!constrained || (node_type != pugi::node_pcdata && node_type != pugi::node_cdata)) {
+        continue;
+      }
+      if (pieces++ == 0) {
+        text = c.value();
+        continue;
+      }
+      if (pieces == 2) joined = text;
+      joined += c.value();
+      text = joined;
     }
-    std::string text = text_of(n);
+    auto quoted = [&] { return "\"" + std::string(text) + "\""; };
     switch (part.kind) {
       case Kind::kString:
       case Kind::kAnyUri:  // xs:anyURI: libxml2 and XSD 1.0 accept nearly any string
         return;
       case Kind::kEnum:
-        for (const char* const* v = part.values; *v; ++v) {
-          if (text == *v) return;
+        for (std::string_view v : part.values) {
+          if (text == v) return;
         }
-        error(path, "schema.enum",
-              "\"" + text + "\" is not a value of <" + part.name +
+        error(place, "schema.enum",
+              quoted() + " is not a value of <" + std::string(part.name) +
                   ">; allowed: " + join(part.values));
         return;
       case Kind::kDateTime:
-        if (!is_cap_datetime(collapse(text))) {
-          error(path, "schema.datetime",
-                "\"" + text + "\" is not a date-time of the form YYYY-MM-DDThh:mm:ss+hh:mm");
+        if (!is_cap_datetime(trim(text))) {
+          error(place, "schema.datetime",
+                quoted() + " is not a date-time of the form YYYY-MM-DDThh:mm:ss+hh:mm");
         }
         return;
       case Kind::kInteger:
-        if (!is_integer(collapse(text))) {
-          error(path, "schema.integer", "\"" + text + "\" is not an integer");
+        if (!is_integer(trim(text))) {
+          error(place, "schema.integer", quoted() + " is not an integer");
         }
         return;
       case Kind::kDecimal:
-        if (!is_decimal(collapse(text))) {
-          error(path, "schema.decimal", "\"" + text + "\" is not a decimal number");
+        if (!is_decimal(trim(text))) {
+          error(place, "schema.decimal", quoted() + " is not a decimal number");
         }
         return;
       case Kind::kLanguage:
-        if (!is_language(collapse(text))) {
-          error(path, "schema.language",
-                "\"" + text + "\" is not a language tag (xs:language, e.g. en-US)");
+        if (!is_language(trim(text))) {
+          error(place, "schema.language",
+                quoted() + " is not a language tag (xs:language, e.g. en-US)");
         }
         return;
       case Kind::kComplex:
@@ -404,10 +385,10 @@ class Checker {
     }
   }
 
-  static std::string join(const char* const* values) {
+  static std::string join(std::span<const std::string_view> values) {
     std::string out;
-    for (const char* const* v = values; *v; ++v)
-      out += (out.empty() ? "" : ", ") + std::string(*v);
+    for (std::string_view v : values)
+      out += (out.empty() ? "" : ", ") + std::string(v);
     return out;
   }
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 #include "capcast/cap/parse.h"
@@ -246,6 +247,41 @@ TEST_CASE("a signature whose prefix is declared on <alert> round-trips, still de
   std::string out = serialize(p->alert);
   CHECK(out.find("xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"") != std::string::npos);
   auto back = parse(out);
+  REQUIRE(back.ok());
+  CHECK(back->alert == p->alert);
+}
+
+TEST_CASE("a signature's prefixes must be declared: exactly the ones used are inherited") {
+  // Namespaces in XML 1.0 §5 (Prefix Declared). A fuzz finding: a prefix used inside the
+  // signature but declared nowhere was kept, and serialize() wrote XML that is not
+  // namespace-well-formed (tests/fuzz/regressions/roundtrip-signature-undeclared-prefix.xml).
+  const std::string head =
+      "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\" xmlns:ds=\"urn:ds\" "
+      "xmlns:dsx=\"urn:dsx\" xmlns:u=\"urn:u\"><identifier>I</identifier>"
+      "<sender>S</sender><sent>2024-01-01T00:00:00-00:00</sent><status>Actual</status>"
+      "<msgType>Alert</msgType><scope>Public</scope>";
+  auto undeclared = parse(head + "<ds:Signature><dsasr:T/></ds:Signature></alert>");
+  REQUIRE_FALSE(undeclared.ok());
+  CHECK(undeclared.status().message().find("namespace prefix \"dsasr\" is not declared") !=
+        std::string::npos);
+  CHECK(undeclared.status().message().find("line 1, column") != std::string::npos);
+  auto bad_attr = parse(head + "<ds:Signature q:a=\"1\"/></alert>");
+  REQUIRE_FALSE(bad_attr.ok());
+  CHECK(bad_attr.status().message().find("attribute q:a") != std::string::npos);
+
+  // "dsx" is only a longer name that starts like "ds"; "u" appears in text only; "y" is
+  // declared inside the signature. Only "ds" (an element) and "dsx" (an attribute) come from
+  // <alert>. The old substring search inherited "u" and "y" too, and missed nothing else.
+  auto p = parse(head +
+                 "<ds:Signature dsx:id=\"a\"><y:K xmlns:y=\"urn:y\">u:v ds:</y:K>"
+                 "<ds:V xml:lang=\"en\"/></ds:Signature></alert>");
+  REQUIRE(p.ok());
+  std::vector<std::string> names;
+  for (const auto& ns : p->alert.signature_namespaces)
+    names.push_back(ns.value_name + "=" + ns.value);
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"ds=urn:ds", "dsx=urn:dsx"});
+  auto back = parse(serialize(p->alert));
   REQUIRE(back.ok());
   CHECK(back->alert == p->alert);
 }
