@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "capcast/cap/datetime.h"
+#include "capcast/cap/lifecycle.h"
 #include "capcast/cap/parse.h"
 
 namespace capcast::app {
@@ -35,6 +36,10 @@ Result<store::NewAlert> to_new_alert(const std::string& source, const std::strin
   n.msg_type = a.msg_type;
   n.source = source;
   n.xml = xml;
+  if (a.references) {
+    for (auto& r : cap::parse_references(*a.references))
+      n.references.push_back({std::move(r.sender), std::move(r.identifier), std::move(r.sent)});
+  }
   for (const auto& info : a.infos) {
     if (info.expires) {
       if (auto e = cap::parse_datetime(*info.expires)) {

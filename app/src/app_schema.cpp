@@ -50,7 +50,8 @@ const config::Schema& schema() {
              "public URL of this server (behind a proxy); empty: from the Host header"},
          Key{"limit", Type::kInt, Value{int64_t{200}}, false, false, "most entries in the feed"},
          Key{"active_only", Type::kBool, Value{true}, false, false,
-             "list only alerts whose <expires> has not passed"}}));
+             "list only alerts in force: not superseded by an Update, not retracted by a "
+             "Cancel, <expires> not passed"}}));
     s.sections.push_back(section(
         "push", "receiving CAP pushed by another authority: POST /api/v1/alerts",
         {Key{"enabled", Type::kBool, Value{false}, false, false,

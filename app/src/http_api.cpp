@@ -113,13 +113,18 @@ HttpApi::~HttpApi() {
 }
 
 std::vector<store::AlertRow> HttpApi::feed_alerts() {
-  // Read more than the limit so that filtering out expired alerts still fills the feed.
+  // Read more than the limit so that filtering out ended alerts still fills the feed. Active
+  // only: an alert superseded by an Update, retracted by a Cancel or past its <expires> leaves
+  // the feed; the Update or Cancel itself is in force and stays until its own expiry, so a
+  // reader of the feed learns of the change.
   auto rows = store_->recent_alerts(options_.feed_limit * 4);
   if (!rows.ok()) return {};
   std::vector<store::AlertRow> out;
   int64_t now = to_unix_ms(clock_.now());
   for (auto& r : *rows) {
-    if (options_.feed_active_only && r.expires_ms && *r.expires_ms <= now) continue;
+    if (options_.feed_active_only &&
+        (r.state != store::AlertState::kActive || (r.expires_ms && *r.expires_ms <= now)))
+      continue;
     if (static_cast<int>(out.size()) >= options_.feed_limit) break;
     out.push_back(std::move(r));
   }
@@ -207,13 +212,13 @@ void HttpApi::routes() {
       h += "<li>" + html_escape(name) + ": " + html_escape(url) + "</li>";
     }
     h += "</ul><h2>Latest alerts</h2><table border=1><tr><th>sent</th><th>sender</th>"
-         "<th>status</th><th>type</th><th>title</th></tr>";
+         "<th>status</th><th>type</th><th>state</th><th>title</th></tr>";
     if (auto rows = store_->recent_alerts(50); rows.ok()) {
       for (const auto& r : *rows) {
         h += "<tr><td>" + html_escape(r.sent) + "</td><td>" + html_escape(r.sender) + "</td><td>" +
-             html_escape(r.status) + "</td><td>" + html_escape(r.msg_type) +
-             "</td><td><a href=\"/alerts/" + std::to_string(r.id) + ".xml\">" +
-             html_escape(r.title) + "</a></td></tr>";
+             html_escape(r.status) + "</td><td>" + html_escape(r.msg_type) + "</td><td>" +
+             store::alert_state_name(r.state) + "</td><td><a href=\"/alerts/" +
+             std::to_string(r.id) + ".xml\">" + html_escape(r.title) + "</a></td></tr>";
       }
     }
     h += "</table></body></html>\n";

@@ -23,8 +23,19 @@ ingest::Taken Intake::take(const std::string& source, const std::string& where,
   }
   if (alert_id) *alert_id = accepted->alert_id;
   if (!accepted->inserted) return ingest::Taken::kDuplicate;
-  spdlog::info("alert ({}, {}): {} {} accepted from source {}", alert->sender, alert->identifier,
-               alert->status, alert->msg_type, source);
+  spdlog::info("alert ({}, {}): {} {} accepted from source {}: {}{}", alert->sender,
+               alert->identifier, alert->status, alert->msg_type, source,
+               store::event_name(accepted->event),
+               accepted->state == store::AlertState::kActive
+                   ? ""
+                   : std::string(", already ") + store::alert_state_name(accepted->state) +
+                         " by a message received earlier: not sent");
+  if (!accepted->ended.empty() || accepted->unresolved > 0) {
+    spdlog::info("alert ({}, {}): {} earlier alert(s) {}, {} reference(s) not received yet",
+                 alert->sender, alert->identifier, accepted->ended.size(),
+                 accepted->event == store::Event::kCancelled ? "cancelled" : "superseded",
+                 accepted->unresolved);
+  }
   engine_->notify();
   return ingest::Taken::kAccepted;
 }

@@ -41,6 +41,14 @@ std::vector<std::string> Engine::route() const {
   return out;
 }
 
+std::vector<std::string> Engine::route_expiry() const {
+  std::vector<std::string> out;
+  for (const auto& [name, c] : channels_) {
+    if (c->channel->wants_expiry()) out.push_back(name);
+  }
+  return out;
+}
+
 void Engine::attempt(const store::Delivery& d) {
   using store::DeliveryState;
   int64_t now = to_unix_ms(clock_.now());
@@ -60,7 +68,8 @@ void Engine::attempt(const store::Delivery& d) {
     return;
   }
   NamedChannel& ch = *it->second;
-  if (!options_.send_expired && a.expires_ms && *a.expires_ms <= now) {
+  if (!options_.send_expired && d.event != store::Event::kExpired && a.expires_ms &&
+      *a.expires_ms <= now) {
     // An expired warning is no longer true: it is not sent (CAP 1.2 §3.2.2 <expires>).
     store_->finish_attempt(d.id, DeliveryState::kDead, now, "expired before delivery");
     spdlog::warn("alert ({}, {}): not sent to {}: expired before delivery", a.sender, a.identifier,
@@ -69,14 +78,15 @@ void Engine::attempt(const store::Delivery& d) {
   }
   Outcome outcome;
   try {
-    outcome = ch.channel->deliver(Message{d.id, a.sender, a.identifier, a.sent, a.xml});
+    outcome = ch.channel->deliver(Message{d.id, a.sender, a.identifier, a.sent, a.xml, d.event});
   } catch (const std::exception& e) {
     // A channel must not throw; if one does, it fails this attempt only.
     outcome = RetryLater{Duration{0}, std::string("channel threw: ") + e.what()};
   }
   if (std::holds_alternative<Delivered>(outcome)) {
     store_->finish_attempt(d.id, DeliveryState::kDelivered, now, "");
-    spdlog::info("alert ({}, {}): delivered to {}", a.sender, a.identifier, ch.name);
+    spdlog::info("alert ({}, {}): {} delivered to {}", a.sender, a.identifier,
+                 store::event_name(d.event), ch.name);
   } else if (const auto* r = std::get_if<Rejected>(&outcome)) {
     store_->finish_attempt(d.id, DeliveryState::kDead, now, r->reason);
     spdlog::error("alert ({}, {}): rejected by {}: {}", a.sender, a.identifier, ch.name, r->reason);
@@ -104,7 +114,12 @@ void Engine::attempt(const store::Delivery& d) {
 }
 
 Result<int> Engine::run_pass() {
-  auto due = store_->claim_due(to_unix_ms(clock_.now()), options_.batch);
+  int64_t now = to_unix_ms(clock_.now());
+  auto expired = store_->expire_due(now, route_expiry());
+  if (!expired.ok()) return expired.status();
+  for (const auto& e : *expired)
+    spdlog::info("alert ({}, {}): expired", e.sender, e.identifier);
+  auto due = store_->claim_due(now, options_.batch);
   if (!due.ok()) return due.status();
   for (const auto& d : *due)
     attempt(d);

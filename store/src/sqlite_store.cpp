@@ -58,6 +58,44 @@ CREATE TABLE sources (
     R"sql(
 ALTER TABLE sources ADD COLUMN memory TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3: the lifecycle. Each alert's event (what its msgType brings) and state (active,
+    // superseded, cancelled, expired; the one that ended it), references waiting for their
+    // target, and deliveries keyed by event too, so that an alert can later get an 'expired'
+    // delivery on a channel that already delivered it. Alerts stored before keep 'active':
+    // their references were not recorded.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN event TEXT NOT NULL DEFAULT 'new';
+ALTER TABLE alerts ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE alerts ADD COLUMN replaced_by INTEGER REFERENCES alerts (id);
+UPDATE alerts SET event = CASE msg_type WHEN 'Update' THEN 'updated' WHEN 'Cancel' THEN 'cancelled'
+  WHEN 'Ack' THEN 'ack' WHEN 'Error' THEN 'error' ELSE 'new' END;
+CREATE INDEX alerts_state_expires ON alerts (state, expires_ms);
+CREATE TABLE pending_refs (
+  sender     TEXT NOT NULL,
+  identifier TEXT NOT NULL,
+  sent       TEXT NOT NULL,
+  by_id      INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  PRIMARY KEY (sender, identifier, sent, by_id)
+) WITHOUT ROWID;
+CREATE TABLE deliveries_v3 (
+  id              INTEGER PRIMARY KEY,
+  alert_id        INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  channel         TEXT NOT NULL,
+  event           TEXT NOT NULL DEFAULT 'new',
+  state           INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  UNIQUE (alert_id, channel, event)
+);
+INSERT INTO deliveries_v3 (id, alert_id, channel, event, state, attempts, next_attempt_ms,
+                           last_error)
+  SELECT d.id, d.alert_id, d.channel, a.event, d.state, d.attempts, d.next_attempt_ms,
+         d.last_error FROM deliveries d JOIN alerts a ON a.id = d.alert_id;
+DROP TABLE deliveries;
+ALTER TABLE deliveries_v3 RENAME TO deliveries;
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_ms);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -114,7 +152,25 @@ Status db_error(sqlite3* db, const std::string& what) {
 
 const char* kAlertColumns =
     "id, sender, identifier, sent, sent_ms, status, msg_type, expires_ms, title, source, "
-    "received_ms, xml";
+    "received_ms, xml, event, state, replaced_by";
+const char* kDeliveryColumns =
+    "id, alert_id, channel, event, state, attempts, next_attempt_ms, last_error";
+
+Event parse_event(const std::string& s) {
+  for (Event e : {Event::kNew, Event::kUpdated, Event::kCancelled, Event::kExpired, Event::kAck,
+                  Event::kError}) {
+    if (s == event_name(e)) return e;
+  }
+  return Event::kNew;
+}
+
+AlertState parse_state(const std::string& s) {
+  for (AlertState a : {AlertState::kActive, AlertState::kSuperseded, AlertState::kCancelled,
+                       AlertState::kExpired}) {
+    if (s == alert_state_name(a)) return a;
+  }
+  return AlertState::kActive;
+}
 
 AlertRow read_alert(Stmt& s) {
   AlertRow r;
@@ -130,6 +186,9 @@ AlertRow read_alert(Stmt& s) {
   r.source = s.text(9);
   r.received_ms = s.i64(10);
   r.xml = s.text(11);
+  r.event = parse_event(s.text(12));
+  r.state = parse_state(s.text(13));
+  r.replaced_by = s.opt_i64(14);
   return r;
 }
 
@@ -138,10 +197,11 @@ Delivery read_delivery(Stmt& s) {
   d.id = s.i64(0);
   d.alert_id = s.i64(1);
   d.channel = s.text(2);
-  d.state = static_cast<DeliveryState>(s.i64(3));
-  d.attempts = static_cast<int>(s.i64(4));
-  d.next_attempt_ms = s.i64(5);
-  d.last_error = s.text(6);
+  d.event = parse_event(s.text(3));
+  d.state = static_cast<DeliveryState>(s.i64(4));
+  d.attempts = static_cast<int>(s.i64(5));
+  d.next_attempt_ms = s.i64(6);
+  d.last_error = s.text(7);
   return d;
 }
 
@@ -161,9 +221,14 @@ class SqliteStore final : public Store {
   }
 
   Status migrate() {
-    Stmt v(db_, "PRAGMA user_version");
-    if (v.step() != SQLITE_ROW) return db_error(db_, "reading schema version");
-    int version = static_cast<int>(v.i64(0));
+    int version = 0;
+    {
+      // Finalised before migrating: an open read statement would lock the tables that a
+      // migration drops ("database table is locked").
+      Stmt v(db_, "PRAGMA user_version");
+      if (v.step() != SQLITE_ROW) return db_error(db_, "reading schema version");
+      version = static_cast<int>(v.i64(0));
+    }
     if (version > kSchemaVersion) {
       return Status(Code::kInvalidArgument, "store schema version " + std::to_string(version) +
                                                 " is newer than this capcast knows (" +
@@ -232,10 +297,10 @@ class SqliteStore final : public Store {
     if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     std::vector<Delivery> out;
     {
-      Stmt s(db_,
-             "SELECT id, alert_id, channel, state, attempts, next_attempt_ms, last_error "
-             "FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ? "
-             "ORDER BY next_attempt_ms, id LIMIT ?");
+      Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
+                   " FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ? "
+                   "ORDER BY next_attempt_ms, id LIMIT ?")
+                      .c_str());
       s.bind(1, now_ms).bind(2, int64_t{limit});
       int rc;
       while ((rc = s.step()) == SQLITE_ROW)
@@ -283,11 +348,27 @@ class SqliteStore final : public Store {
     return s.opt_i64(0);
   }
 
+  Result<std::vector<Expired>> expire_due(int64_t now_ms,
+                                          const std::vector<std::string>& channels) override {
+    std::lock_guard lock(mu_);
+    if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    auto result = expire_locked(now_ms, channels);
+    if (!result.ok()) {
+      exec("ROLLBACK");
+      return result;
+    }
+    if (auto s = exec("COMMIT"); !s.ok()) {
+      exec("ROLLBACK");
+      return s;
+    }
+    return result;
+  }
+
   Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) override {
     std::lock_guard lock(mu_);
-    Stmt s(db_,
-           "SELECT id, alert_id, channel, state, attempts, next_attempt_ms, last_error "
-           "FROM deliveries WHERE alert_id = ? ORDER BY id");
+    Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
+                 " FROM deliveries WHERE alert_id = ? ORDER BY id")
+                    .c_str());
     s.bind(1, alert_id);
     std::vector<Delivery> out;
     int rc;
@@ -378,28 +459,161 @@ class SqliteStore final : public Store {
   }
 
   Result<AcceptResult> accept_locked(const NewAlert& a, const std::vector<std::string>& channels) {
+    Event event = event_of_msg_type(a.msg_type);
     Stmt ins(db_,
              "INSERT INTO alerts (sender, identifier, sent, sent_ms, status, msg_type, expires_ms, "
-             "title, source, received_ms, xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-             "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), ?) "
+             "title, source, received_ms, xml, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+             "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), ?, ?) "
              "ON CONFLICT (sender, identifier, sent) DO NOTHING");
     ins.bind(1, a.sender).bind(2, a.identifier).bind(3, a.sent).bind(4, a.sent_ms);
     ins.bind(5, a.status).bind(6, a.msg_type).bind(7, a.expires_ms).bind(8, a.title);
-    ins.bind(9, a.source).bind(10, a.xml);
+    ins.bind(9, a.source).bind(10, a.xml).bind(11, std::string(event_name(event)));
     if (ins.step() != SQLITE_DONE) return db_error(db_, "storing alert");
+    AcceptResult out;
+    out.event = event;
     if (sqlite3_changes(db_) == 0) {
-      Stmt q(db_, "SELECT id FROM alerts WHERE sender = ? AND identifier = ? AND sent = ?");
+      Stmt q(db_, "SELECT id, state FROM alerts WHERE sender = ? AND identifier = ? AND sent = ?");
       q.bind(1, a.sender).bind(2, a.identifier).bind(3, a.sent);
       if (q.step() != SQLITE_ROW) return db_error(db_, "finding duplicate alert");
-      return AcceptResult{q.i64(0), false};
+      out.alert_id = q.i64(0);
+      out.state = parse_state(q.text(1));
+      return out;
     }
-    int64_t id = sqlite3_last_insert_rowid(db_);
+    out.alert_id = sqlite3_last_insert_rowid(db_);
+    out.inserted = true;
+
+    // Its effect on the alerts it references (CAP 1.2 §3.2.1: Update and Cancel only; an Ack
+    // or Error references messages without changing them).
+    if (event == Event::kUpdated || event == Event::kCancelled) {
+      for (const auto& r : a.references) {
+        Stmt f(db_, "SELECT id FROM alerts WHERE sender = ? AND identifier = ? AND sent = ?");
+        f.bind(1, r.sender).bind(2, r.identifier).bind(3, r.sent);
+        int rc = f.step();
+        if (rc == SQLITE_ROW) {
+          int64_t target = f.i64(0);
+          if (target == out.alert_id) continue;  // a self-reference changes nothing
+          auto ended = end_alert(target, out.alert_id, event, a);
+          if (!ended.ok()) return ended.status();
+          if (*ended) out.ended.push_back(target);
+        } else if (rc == SQLITE_DONE) {
+          Stmt p(db_,
+                 "INSERT OR IGNORE INTO pending_refs (sender, identifier, sent, by_id) "
+                 "VALUES (?, ?, ?, ?)");
+          p.bind(1, r.sender).bind(2, r.identifier).bind(3, r.sent).bind(4, out.alert_id);
+          if (p.step() != SQLITE_DONE) return db_error(db_, "recording a reference");
+          ++out.unresolved;
+        } else {
+          return db_error(db_, "resolving a reference");
+        }
+      }
+    }
+
+    // Updates and Cancels that named this alert before it arrived: applied now, oldest first.
+    std::vector<std::pair<int64_t, Event>> earlier;
+    {
+      Stmt q(db_,
+             "SELECT p.by_id, a.event FROM pending_refs p JOIN alerts a ON a.id = p.by_id "
+             "WHERE p.sender = ? AND p.identifier = ? AND p.sent = ? ORDER BY p.by_id");
+      q.bind(1, a.sender).bind(2, a.identifier).bind(3, a.sent);
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW)
+        earlier.emplace_back(q.i64(0), parse_event(q.text(1)));
+      if (rc != SQLITE_DONE) return db_error(db_, "reading earlier references");
+    }
+    for (const auto& [by, by_event] : earlier) {
+      auto ended = end_alert(out.alert_id, by, by_event, a);
+      if (!ended.ok()) return ended.status();
+    }
+    if (!earlier.empty()) {
+      Stmt d(db_, "DELETE FROM pending_refs WHERE sender = ? AND identifier = ? AND sent = ?");
+      d.bind(1, a.sender).bind(2, a.identifier).bind(3, a.sent);
+      if (d.step() != SQLITE_DONE) return db_error(db_, "resolving earlier references");
+      Stmt st(db_, "SELECT state FROM alerts WHERE id = ?");
+      st.bind(1, out.alert_id);
+      if (st.step() != SQLITE_ROW) return db_error(db_, "reading alert state");
+      out.state = parse_state(st.text(0));
+    }
+
+    // Its deliveries: pending while it is in force; dead-lettered, with the reason, when a
+    // newer message that arrived first already replaced it.
+    std::string why;
+    if (out.state != AlertState::kActive)
+      why = std::string("already ") + alert_state_name(out.state) +
+            " by a message received before it";
     for (const auto& ch : channels) {
-      Stmt d(db_, "INSERT INTO deliveries (alert_id, channel, state) VALUES (?, ?, 0)");
-      d.bind(1, id).bind(2, ch);
+      Stmt d(db_,
+             "INSERT INTO deliveries (alert_id, channel, event, state, last_error) "
+             "VALUES (?, ?, ?, ?, ?)");
+      d.bind(1, out.alert_id).bind(2, ch).bind(3, std::string(event_name(event)));
+      d.bind(4, int64_t{why.empty() ? 0 : 4}).bind(5, why);
       if (d.step() != SQLITE_DONE) return db_error(db_, "creating delivery");
     }
-    return AcceptResult{id, true};
+    return out;
+  }
+
+  // `by` (an Update or a Cancel) ends `target`: superseded or cancelled, a Cancel winning over
+  // an Update and either over expiry. Deliveries of `target` not attempted yet are dead-lettered,
+  // since the newer message replaces what they carry; those in flight finish. True when the
+  // target's state changed.
+  Result<bool> end_alert(int64_t target, int64_t by, Event by_event, const NewAlert& by_alert) {
+    bool cancel = by_event == Event::kCancelled;
+    Stmt u(db_, cancel ? "UPDATE alerts SET state = 'cancelled', replaced_by = ? "
+                         "WHERE id = ? AND state <> 'cancelled'"
+                       : "UPDATE alerts SET state = 'superseded', replaced_by = ? "
+                         "WHERE id = ? AND state IN ('active', 'expired')");
+    u.bind(1, by).bind(2, target);
+    if (u.step() != SQLITE_DONE) return db_error(db_, "applying the lifecycle");
+    bool changed = sqlite3_changes(db_) > 0;
+    if (changed) {
+      Stmt by_key(db_, "SELECT sender, identifier FROM alerts WHERE id = ?");
+      by_key.bind(1, by);
+      std::string who = by_key.step() == SQLITE_ROW
+                            ? "(" + by_key.text(0) + ", " + by_key.text(1) + ")"
+                            : "(" + by_alert.sender + ", " + by_alert.identifier + ")";
+      Stmt d(db_,
+             "UPDATE deliveries SET state = 4, last_error = ? "
+             "WHERE alert_id = ? AND state IN (0, 3) AND event <> 'expired'");
+      d.bind(1,
+             std::string(cancel ? "cancelled" : "superseded") + " by " + who + " before delivery");
+      d.bind(2, target);
+      if (d.step() != SQLITE_DONE) return db_error(db_, "applying the lifecycle");
+    }
+    return changed;
+  }
+
+  Result<std::vector<Expired>> expire_locked(int64_t now_ms,
+                                             const std::vector<std::string>& channels) {
+    std::vector<Expired> out;
+    std::vector<bool> notify;
+    {
+      Stmt q(db_,
+             "SELECT id, sender, identifier, event FROM alerts "
+             "WHERE state = 'active' AND expires_ms IS NOT NULL AND expires_ms <= ? ORDER BY id");
+      q.bind(1, now_ms);
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        out.push_back(Expired{q.i64(0), q.text(1), q.text(2)});
+        Event e = parse_event(q.text(3));
+        notify.push_back(e == Event::kNew || e == Event::kUpdated);
+      }
+      if (rc != SQLITE_DONE) return db_error(db_, "finding expired alerts");
+    }
+    for (size_t i = 0; i < out.size(); ++i) {
+      Stmt u(db_, "UPDATE alerts SET state = 'expired' WHERE id = ?");
+      u.bind(1, out[i].alert_id);
+      if (u.step() != SQLITE_DONE) return db_error(db_, "expiring alert");
+      if (!notify[i]) continue;
+      for (const auto& ch : channels) {
+        // Only where the alert went out (or is going out): there is nothing to clear elsewhere.
+        Stmt d(db_,
+               "INSERT OR IGNORE INTO deliveries (alert_id, channel, event, state) "
+               "SELECT ?1, ?2, 'expired', 0 WHERE EXISTS (SELECT 1 FROM deliveries "
+               "WHERE alert_id = ?1 AND channel = ?2 AND event <> 'expired' AND state IN (1, 2))");
+        d.bind(1, out[i].alert_id).bind(2, ch);
+        if (d.step() != SQLITE_DONE) return db_error(db_, "creating expiry delivery");
+      }
+    }
+    return out;
   }
 
   std::mutex mu_;
@@ -420,6 +634,46 @@ const char* state_name(DeliveryState s) {
       return "retrying";
     case DeliveryState::kDead:
       return "dead";
+  }
+  return "?";
+}
+
+const char* event_name(Event e) {
+  switch (e) {
+    case Event::kNew:
+      return "new";
+    case Event::kUpdated:
+      return "updated";
+    case Event::kCancelled:
+      return "cancelled";
+    case Event::kExpired:
+      return "expired";
+    case Event::kAck:
+      return "ack";
+    case Event::kError:
+      return "error";
+  }
+  return "?";
+}
+
+Event event_of_msg_type(std::string_view msg_type) {
+  if (msg_type == "Update") return Event::kUpdated;
+  if (msg_type == "Cancel") return Event::kCancelled;
+  if (msg_type == "Ack") return Event::kAck;
+  if (msg_type == "Error") return Event::kError;
+  return Event::kNew;
+}
+
+const char* alert_state_name(AlertState s) {
+  switch (s) {
+    case AlertState::kActive:
+      return "active";
+    case AlertState::kSuperseded:
+      return "superseded";
+    case AlertState::kCancelled:
+      return "cancelled";
+    case AlertState::kExpired:
+      return "expired";
   }
   return "?";
 }

@@ -162,3 +162,51 @@ TEST_CASE("a channel that throws fails only that attempt") {
   CHECK(rig.state_of(id, "a") == DeliveryState::kRetrying);
   CHECK(rig.state_of(id, "b") == DeliveryState::kDelivered);
 }
+
+TEST_CASE("channels are told the event: new, updated, cancelled, and expiry where wanted") {
+  class Expiring final : public Channel {
+   public:
+    std::vector<store::Event> got;
+    Outcome deliver(const Message& m) override {
+      got.push_back(m.event);
+      return Delivered{};
+    }
+    bool wants_expiry() const override { return true; }
+  };
+  Rig rig;
+  auto expiring = std::make_unique<Expiring>();
+  Expiring* x = expiring.get();
+  rig.channels[0].channel = std::move(expiring);
+  rig.engine = std::make_unique<Engine>(
+      rig.store.get(), &rig.channels, rig.clock, [] { return 0.5; }, EngineOptions{});
+  CHECK(rig.engine->route_expiry() == std::vector<std::string>{"a"});
+
+  int64_t now = to_unix_ms(rig.clock.now());
+  int64_t id = rig.accept(now + 60'000);
+  REQUIRE(*rig.engine->run_pass() == 2);
+  store::NewAlert update;
+  update.sender = "s@x";
+  update.identifier = "A-2";
+  update.sent = "2024-01-01T01:00:00-00:00";
+  update.status = "Actual";
+  update.msg_type = "Update";
+  update.title = "t";
+  update.source = "test";
+  update.xml = "<alert/>";
+  update.expires_ms = now + 60'000;
+  update.references.push_back({"s@x", "A-1", "2024-01-01T00:00:00-00:00"});
+  int64_t uid = rig.store->accept_alert(update, rig.engine->route())->alert_id;
+  REQUIRE(*rig.engine->run_pass() == 2);
+  CHECK(rig.b->got.back().event == store::Event::kUpdated);
+  CHECK((*rig.store->find_alert(id))->state == store::AlertState::kSuperseded);
+
+  // Past <expires>: the superseded alert is not "expired" again; the Update is, once, and only
+  // the channel that wants expiry hears of it, even though the alert is past its expiry.
+  rig.clock.advance(Duration{60'000});
+  REQUIRE(*rig.engine->run_pass() == 1);
+  CHECK(x->got == std::vector<store::Event>{store::Event::kNew, store::Event::kUpdated,
+                                            store::Event::kExpired});
+  CHECK(rig.b->got.size() == 2);
+  CHECK((*rig.store->find_alert(uid))->state == store::AlertState::kExpired);
+  CHECK(*rig.engine->run_pass() == 0);
+}

@@ -43,6 +43,6 @@ TEST_CASE("the file channel classifies: I/O failure retries, an empty alert is r
   CHECK(std::get<RetryLater>(r).reason.find("blocker") != std::string::npos);
 
   file::FileChannel ok(dir / "out", false);
-  auto empty = ok.deliver(Message{1, "s", "A", "t", ""});
+  auto empty = ok.deliver(Message{1, "s", "A", "t", "", store::Event::kNew});
   CHECK(std::holds_alternative<Rejected>(empty));
 }

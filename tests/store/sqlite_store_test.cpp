@@ -187,3 +187,199 @@ TEST_CASE("source state survives a restart") {
   CHECK_FALSE((*s)->load_source("other")->has_value());
   CHECK((*s)->sources()->size() == 1);
 }
+
+namespace {
+
+NewAlert follow_up(const std::string& id, const std::string& msg_type,
+                   std::vector<std::string> refs, const std::string& sent) {
+  NewAlert a = alert(id, sent);
+  a.msg_type = msg_type;
+  for (const auto& r : refs)
+    a.references.push_back({"met@example.org", r, "2024-01-01T00:00:00-00:00"});
+  return a;
+}
+
+AlertState state_of(Store& store, int64_t id) {
+  auto row = store.find_alert(id);
+  REQUIRE(row.ok());
+  REQUIRE(row->has_value());
+  return (*row)->state;
+}
+
+}  // namespace
+
+TEST_CASE("lifecycle: an Update supersedes and a Cancel retracts every alert it references") {
+  test::TempDir dir;
+  auto s = open_sqlite(dir / "capcast.db");
+  REQUIRE(s.ok());
+  Store& store = **s;
+  auto a1 = store.accept_alert(alert("a1"), {"files"});
+  auto a2 = store.accept_alert(alert("a2"), {"files"});
+  REQUIRE((a1.ok() && a2.ok()));
+  CHECK(a1->event == Event::kNew);
+  // a1 was delivered already; a2's delivery was not attempted yet.
+  auto due = store.claim_due(0, 1);
+  REQUIRE(due->size() == 1);
+  REQUIRE((*due)[0].alert_id == a1->alert_id);
+  REQUIRE(store.finish_attempt((*due)[0].id, DeliveryState::kDelivered, 0, "").ok());
+
+  // An Update naming both (CAP 1.2 §3.2.1: all triples count, not the first one only).
+  auto u = store.accept_alert(follow_up("u1", "Update", {"a1", "a2"}, "2024-01-01T01:00:00-00:00"),
+                              {"files"});
+  REQUIRE(u.ok());
+  CHECK(u->event == Event::kUpdated);
+  CHECK(u->ended == std::vector<int64_t>{a1->alert_id, a2->alert_id});
+  CHECK(u->unresolved == 0);
+  CHECK(state_of(store, a1->alert_id) == AlertState::kSuperseded);
+  CHECK(state_of(store, a2->alert_id) == AlertState::kSuperseded);
+  CHECK((*store.find_alert(a2->alert_id))->replaced_by == u->alert_id);
+  // The stale a2 is not sent any more; the delivered a1 stays delivered.
+  auto d2 = *store.deliveries_of(a2->alert_id);
+  REQUIRE(d2.size() == 1);
+  CHECK(d2[0].state == DeliveryState::kDead);
+  CHECK(d2[0].last_error == "superseded by (met@example.org, u1) before delivery");
+  CHECK((*store.deliveries_of(a1->alert_id))[0].state == DeliveryState::kDelivered);
+  CHECK((*store.deliveries_of(u->alert_id))[0].event == Event::kUpdated);
+
+  // A Cancel wins over the Update; an Update cannot bring a cancelled alert back.
+  auto c =
+      store.accept_alert(follow_up("c1", "Cancel", {"a1"}, "2024-01-01T02:00:00-00:00"), {"files"});
+  REQUIRE(c.ok());
+  CHECK(c->event == Event::kCancelled);
+  CHECK(state_of(store, a1->alert_id) == AlertState::kCancelled);
+  auto u2 =
+      store.accept_alert(follow_up("u2", "Update", {"a1"}, "2024-01-01T03:00:00-00:00"), {"files"});
+  REQUIRE(u2.ok());
+  CHECK(u2->ended.empty());
+  CHECK(state_of(store, a1->alert_id) == AlertState::kCancelled);
+  // An Ack references without changing anything.
+  auto ack = store.accept_alert(follow_up("k1", "Ack", {"u1"}, "2024-01-01T04:00:00-00:00"), {});
+  REQUIRE(ack.ok());
+  CHECK(ack->event == Event::kAck);
+  CHECK(state_of(store, u->alert_id) == AlertState::kActive);
+}
+
+TEST_CASE("lifecycle: a Cancel that arrives before its alert still wins") {
+  test::TempDir dir;
+  auto s = open_sqlite(dir / "capcast.db");
+  REQUIRE(s.ok());
+  Store& store = **s;
+  auto c = store.accept_alert(follow_up("c1", "Cancel", {"late"}, "2024-01-01T02:00:00-00:00"),
+                              {"files"});
+  REQUIRE(c.ok());
+  CHECK(c->ended.empty());
+  CHECK(c->unresolved == 1);
+  auto late = store.accept_alert(alert("late"), {"files", "sms"});
+  REQUIRE(late.ok());
+  CHECK(late->inserted);
+  CHECK(late->state == AlertState::kCancelled);
+  CHECK(state_of(store, late->alert_id) == AlertState::kCancelled);
+  CHECK((*store.find_alert(late->alert_id))->replaced_by == c->alert_id);
+  for (const auto& d : *store.deliveries_of(late->alert_id)) {
+    CHECK(d.state == DeliveryState::kDead);
+    CHECK(d.last_error == "already cancelled by a message received before it");
+  }
+  // Resolved once: another copy is a duplicate, and an unrelated alert is untouched.
+  CHECK_FALSE(store.accept_alert(alert("late"), {"files"})->inserted);
+  auto other = store.accept_alert(alert("other"), {"files"});
+  CHECK(other->state == AlertState::kActive);
+}
+
+TEST_CASE("lifecycle: expiry is noticed once, and told only where the alert went out") {
+  test::TempDir dir;
+  auto s = open_sqlite(dir / "capcast.db");
+  REQUIRE(s.ok());
+  Store& store = **s;
+  NewAlert a = alert("a1");
+  a.expires_ms = 10'000;
+  auto id = store.accept_alert(a, {"mqtt", "files"})->alert_id;
+  NewAlert cancel = follow_up("c1", "Cancel", {}, "2024-01-01T01:00:00-00:00");
+  cancel.expires_ms = 10'000;
+  auto cancel_id = store.accept_alert(cancel, {"mqtt"})->alert_id;
+  // Delivered on mqtt only.
+  for (const auto& d : *store.claim_due(0, 10)) {
+    REQUIRE(store
+                .finish_attempt(
+                    d.id,
+                    d.channel == "mqtt" ? DeliveryState::kDelivered : DeliveryState::kRetrying,
+                    d.channel == "mqtt" ? 0 : 50'000, "")
+                .ok());
+  }
+  CHECK(store.expire_due(9'999, {"mqtt", "files"})->empty());
+  auto expired = store.expire_due(10'000, {"mqtt", "files"});
+  REQUIRE(expired.ok());
+  REQUIRE(expired->size() == 2);
+  CHECK((*expired)[0].alert_id == id);
+  CHECK((*expired)[1].alert_id == cancel_id);
+  CHECK(state_of(store, id) == AlertState::kExpired);
+  CHECK(store.expire_due(20'000, {"mqtt", "files"})->empty());  // once
+  int expiry_deliveries = 0;
+  for (const auto& d : *store.deliveries_of(id)) {
+    if (d.event != Event::kExpired) continue;
+    ++expiry_deliveries;
+    CHECK(d.channel == "mqtt");  // "files" never delivered it: nothing to take back there
+    CHECK(d.state == DeliveryState::kPending);
+  }
+  CHECK(expiry_deliveries == 1);
+  // A Cancel's own expiry tells nobody anything.
+  CHECK(store.deliveries_of(cancel_id)->size() == 1);
+  // An Update still supersedes an expired alert (the state history stays exact).
+  auto u =
+      store.accept_alert(follow_up("u1", "Update", {"a1"}, "2024-01-01T03:00:00-00:00"), {"mqtt"});
+  CHECK(state_of(store, id) == AlertState::kSuperseded);
+  // The expiry notice already queued is not dead-lettered by the Update.
+  for (const auto& d : *store.deliveries_of(id)) {
+    if (d.event == Event::kExpired) CHECK(d.state == DeliveryState::kPending);
+  }
+  CHECK(u->ended.size() == 1);
+}
+
+TEST_CASE("migration 3 keeps a v2 store's alerts and outbox, with their events") {
+  test::TempDir dir;
+  auto path = dir / "capcast.db";
+  {
+    // A store as capcast wrote it at schema version 2 (migrations 1 and 2 as shipped).
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const char* v2 = R"sql(
+CREATE TABLE alerts (id INTEGER PRIMARY KEY, sender TEXT NOT NULL, identifier TEXT NOT NULL,
+  sent TEXT NOT NULL, sent_ms INTEGER NOT NULL, status TEXT NOT NULL, msg_type TEXT NOT NULL,
+  expires_ms INTEGER, title TEXT NOT NULL, source TEXT NOT NULL, received_ms INTEGER NOT NULL,
+  xml TEXT NOT NULL, UNIQUE (sender, identifier, sent));
+CREATE TABLE deliveries (id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL REFERENCES alerts (id)
+  ON DELETE CASCADE, channel TEXT NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL
+  DEFAULT 0, next_attempt_ms INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+  UNIQUE (alert_id, channel));
+CREATE TABLE sources (name TEXT PRIMARY KEY, etag TEXT NOT NULL DEFAULT '', last_modified TEXT
+  NOT NULL DEFAULT '', last_attempt_ms INTEGER NOT NULL DEFAULT 0, last_success_ms INTEGER NOT
+  NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', consecutive_failures INTEGER NOT NULL
+  DEFAULT 0, alerts_accepted INTEGER NOT NULL DEFAULT 0, memory TEXT NOT NULL DEFAULT '');
+INSERT INTO alerts VALUES (7, 's', 'A', 't', 0, 'Actual', 'Alert', NULL, 'x', 'feed', 0, '<a/>');
+INSERT INTO alerts VALUES (8, 's', 'C', 't', 0, 'Actual', 'Cancel', NULL, 'x', 'feed', 0, '<c/>');
+INSERT INTO deliveries VALUES (70, 7, 'files', 2, 1, 0, '');
+INSERT INTO deliveries VALUES (80, 8, 'files', 3, 2, 5000, 'disk full');
+PRAGMA user_version = 2;
+)sql";
+    REQUIRE(sqlite3_exec(db, v2, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = open_sqlite(path);
+  REQUIRE(s.ok());
+  CHECK(user_version(path) == sqlite_schema_version());
+  auto d7 = *(*s)->deliveries_of(7);
+  REQUIRE(d7.size() == 1);
+  CHECK(d7[0].id == 70);
+  CHECK(d7[0].event == Event::kNew);
+  CHECK(d7[0].state == DeliveryState::kDelivered);
+  auto d8 = *(*s)->deliveries_of(8);
+  REQUIRE(d8.size() == 1);
+  CHECK(d8[0].event == Event::kCancelled);
+  CHECK(d8[0].last_error == "disk full");
+  CHECK(d8[0].next_attempt_ms == 5000);
+  CHECK((*(*s)->find_alert(8))->event == Event::kCancelled);
+  CHECK((*(*s)->find_alert(8))->state == AlertState::kActive);
+  // The outbox still works on the migrated table.
+  auto due = (*s)->claim_due(5000, 10);
+  REQUIRE(due->size() == 1);
+  CHECK((*due)[0].id == 80);
+}

@@ -11,6 +11,7 @@
 
 #include "capcast/core/clock.h"
 #include "capcast/core/result.h"
+#include "capcast/store/store.h"
 
 namespace capcast::config {
 class Section;
@@ -35,12 +36,19 @@ struct Message {
   std::string identifier;
   std::string sent;
   std::string_view xml;  // the CAP XML
+  // What this delivery tells the channel: a new alert, an Update, a Cancel (each carrying its
+  // own CAP), or kExpired: the alert in `xml` passed its <expires> (only for channels whose
+  // wants_expiry() is true).
+  store::Event event = store::Event::kNew;
 };
 
 class Channel {
  public:
   virtual ~Channel() = default;
   virtual Outcome deliver(const Message& message) = 0;
+  // Whether this channel acts on an alert's expiry (e.g. clears a retained MQTT message or
+  // stops a cell broadcast), and so gets a delivery with store::Event::kExpired for it.
+  virtual bool wants_expiry() const { return false; }
 };
 
 // A kind of channel, declared as data: the URL scheme that selects it, the config keys it adds

@@ -40,9 +40,12 @@ class Engine {
   // Names of the channels a new alert gets deliveries for (all of them, for now; routing rules
   // come with the dispatch engine's routing).
   std::vector<std::string> route() const;
+  // Names of the channels that are told when an alert expires (Channel::wants_expiry).
+  std::vector<std::string> route_expiry() const;
 
-  // Makes one pass: claims due deliveries and attempts each once. Returns how many were
-  // attempted. For tests and `run --once`.
+  // Makes one pass: marks alerts past their <expires> as expired (queueing the expiry for the
+  // channels that want it), then claims due deliveries and attempts each once. Returns how many
+  // were attempted. For tests and `run --once`.
   Result<int> run_pass();
   // Passes until stop(); sleeps until the next delivery falls due or notify() is called.
   void run();

@@ -9,11 +9,30 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capcast/core/result.h"
 
 namespace capcast::store {
+
+// What an alert brings to its incident (CAP 1.2 §3.2.1 msgType), and the expiry capcast notices
+// itself (§3.2.2 expires). Channels are told which one a delivery carries.
+enum class Event { kNew, kUpdated, kCancelled, kExpired, kAck, kError };
+const char* event_name(Event e);  // "new", "updated", "cancelled", "expired", "ack", "error"
+Event event_of_msg_type(std::string_view msg_type);  // Alert (and anything unknown) -> kNew
+
+// An alert's place in the lifecycle: in force, superseded by an Update, retracted by a Cancel,
+// or past its <expires>. Cancelled and superseded win over expired (cap/lifecycle.h).
+enum class AlertState { kActive, kSuperseded, kCancelled, kExpired };
+const char* alert_state_name(AlertState s);
+
+// A (sender, identifier, sent) triple of a <references> value.
+struct AlertRef {
+  std::string sender;
+  std::string identifier;
+  std::string sent;
+};
 
 struct NewAlert {
   std::string sender;
@@ -26,6 +45,8 @@ struct NewAlert {
   std::string title;                  // headline or event, for feeds and status pages
   std::string source;                 // name of the source it came from
   std::string xml;                    // the CAP XML as received
+  // The messages an Update or Cancel supersedes or retracts: every triple of <references>.
+  std::vector<AlertRef> references;
 };
 
 struct AlertRow {
@@ -41,11 +62,27 @@ struct AlertRow {
   std::string source;
   int64_t received_ms = 0;
   std::string xml;
+  Event event = Event::kNew;
+  AlertState state = AlertState::kActive;
+  std::optional<int64_t> replaced_by;  // the Update or Cancel that ended it
 };
 
 struct AcceptResult {
   int64_t alert_id = 0;
   bool inserted = false;  // false: a duplicate of an alert already stored; nothing changed
+  Event event = Event::kNew;
+  // Its state once stored: not kActive when a Cancel or Update that references it came first.
+  AlertState state = AlertState::kActive;
+  // Stored alerts this one superseded or cancelled, and its references not stored (yet).
+  std::vector<int64_t> ended;
+  int unresolved = 0;
+};
+
+// An alert that passed its <expires>, as expire_due() reports it.
+struct Expired {
+  int64_t alert_id = 0;
+  std::string sender;
+  std::string identifier;
 };
 
 enum class DeliveryState { kPending, kInFlight, kDelivered, kRetrying, kDead };
@@ -55,6 +92,7 @@ struct Delivery {
   int64_t id = 0;
   int64_t alert_id = 0;
   std::string channel;
+  Event event = Event::kNew;
   DeliveryState state = DeliveryState::kPending;
   int attempts = 0;
   int64_t next_attempt_ms = 0;
@@ -88,6 +126,12 @@ class Store {
   // Stores an alert and one pending delivery per channel in one transaction, so that an
   // accepted alert can never lose its deliveries. A duplicate (same sender, identifier, sent)
   // changes nothing and returns inserted = false with the existing id.
+  // The lifecycle is applied in the same transaction (CAP 1.2 §3.2.1 msgType, references): an
+  // Update supersedes and a Cancel retracts every stored alert it references (a Cancel wins over
+  // an Update), and their deliveries not yet attempted are dead-lettered with the reason, since
+  // the newer message replaces them. A reference to an alert not stored yet is kept and applied
+  // when that alert arrives: it is then stored superseded or cancelled, with its deliveries
+  // dead-lettered, so arrival order does not decide what is sent.
   virtual Result<AcceptResult> accept_alert(const NewAlert& alert,
                                             const std::vector<std::string>& channels) = 0;
   // The newest alerts by sent time, at most `limit`.
@@ -102,6 +146,12 @@ class Store {
                                 const std::string& error) = 0;
   // Puts deliveries left in flight by a previous process back to pending; returns how many.
   virtual Result<int64_t> recover_in_flight() = 0;
+  // Marks every active alert whose <expires> is at or before now_ms as expired and gives each
+  // Alert or Update among them one pending delivery with Event::kExpired per channel named
+  // (those that act on expiry, e.g. clearing a retained message) on which the alert was
+  // delivered or is in flight; returns them.
+  virtual Result<std::vector<Expired>> expire_due(int64_t now_ms,
+                                                  const std::vector<std::string>& channels) = 0;
   // When the next pending or retrying delivery falls due, if any.
   virtual Result<std::optional<int64_t>> next_due_ms() = 0;
   virtual Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) = 0;
