@@ -41,6 +41,23 @@ Result<store::NewAlert> to_new_alert(const std::string& source, const std::strin
       n.references.push_back({std::move(r.sender), std::move(r.identifier), std::move(r.sent)});
   }
   for (const auto& info : a.infos) {
+    // USGS event ids, as capcast's usgs-geojson and gdacs-rss formats write them (GDACS lists
+    // the USGS id of a quake as <gdacs:identifier id="neicid">); USGS ids are global (ComCat),
+    // so the same id from two feeds is the same earthquake. usgsIds holds every alias.
+    for (const auto& p : info.parameters) {
+      if (p.value_name != "usgsEventId" && p.value_name != "usgsIds") continue;
+      std::string_view ids = p.value;
+      while (!ids.empty()) {
+        auto comma = ids.find(',');
+        std::string_view id = ids.substr(0, comma);
+        if (!id.empty()) {
+          std::string key = "usgs:" + std::string(id);
+          if (std::find(n.event_keys.begin(), n.event_keys.end(), key) == n.event_keys.end())
+            n.event_keys.push_back(std::move(key));
+        }
+        ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
+      }
+    }
     if (info.expires) {
       if (auto e = cap::parse_datetime(*info.expires)) {
         n.expires_ms = std::max(n.expires_ms.value_or(e->unix_ms), e->unix_ms);

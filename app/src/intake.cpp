@@ -30,6 +30,12 @@ ingest::Taken Intake::take(const std::string& source, const std::string& where,
                    ? ""
                    : std::string(", already ") + store::alert_state_name(accepted->state) +
                          " by a message received earlier: not sent");
+  for (int64_t other : accepted->linked) {
+    if (auto row = store_->find_alert(other); row.ok() && row->has_value()) {
+      spdlog::info("alert ({}, {}): the same event as ({}, {}) from source {}", alert->sender,
+                   alert->identifier, (*row)->sender, (*row)->identifier, (*row)->source);
+    }
+  }
   if (!accepted->ended.empty() || accepted->unresolved > 0) {
     spdlog::info("alert ({}, {}): {} earlier alert(s) {}, {} reference(s) not received yet",
                  alert->sender, alert->identifier, accepted->ended.size(),

@@ -62,7 +62,8 @@ ALTER TABLE sources ADD COLUMN memory TEXT NOT NULL DEFAULT '';
     // superseded, cancelled, expired; the one that ended it), references waiting for their
     // target, and deliveries keyed by event too, so that an alert can later get an 'expired'
     // delivery on a channel that already delivered it. Alerts stored before keep 'active':
-    // their references were not recorded.
+    // their references were not recorded. And the keys that link alerts about one physical
+    // event across feeds (NewAlert::event_keys).
     R"sql(
 ALTER TABLE alerts ADD COLUMN event TEXT NOT NULL DEFAULT 'new';
 ALTER TABLE alerts ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
@@ -95,6 +96,11 @@ INSERT INTO deliveries_v3 (id, alert_id, channel, event, state, attempts, next_a
 DROP TABLE deliveries;
 ALTER TABLE deliveries_v3 RENAME TO deliveries;
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_ms);
+CREATE TABLE event_keys (
+  key      TEXT NOT NULL,
+  alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  PRIMARY KEY (key, alert_id)
+) WITHOUT ROWID;
 )sql",
 };
 
@@ -364,6 +370,11 @@ class SqliteStore final : public Store {
     return result;
   }
 
+  Result<std::vector<int64_t>> linked(int64_t alert_id) override {
+    std::lock_guard lock(mu_);
+    return linked_locked(alert_id);
+  }
+
   Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) override {
     std::lock_guard lock(mu_);
     Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
@@ -508,6 +519,18 @@ class SqliteStore final : public Store {
       }
     }
 
+    // The same physical event from other senders (another feed): linked by a shared key.
+    for (const auto& key : a.event_keys) {
+      Stmt k(db_, "INSERT OR IGNORE INTO event_keys (key, alert_id) VALUES (?, ?)");
+      k.bind(1, key).bind(2, out.alert_id);
+      if (k.step() != SQLITE_DONE) return db_error(db_, "recording an event key");
+    }
+    if (!a.event_keys.empty()) {
+      auto linked = linked_locked(out.alert_id);
+      if (!linked.ok()) return linked.status();
+      out.linked = std::move(*linked);
+    }
+
     // Updates and Cancels that named this alert before it arrived: applied now, oldest first.
     std::vector<std::pair<int64_t, Event>> earlier;
     {
@@ -548,6 +571,20 @@ class SqliteStore final : public Store {
       d.bind(4, int64_t{why.empty() ? 0 : 4}).bind(5, why);
       if (d.step() != SQLITE_DONE) return db_error(db_, "creating delivery");
     }
+    return out;
+  }
+
+  Result<std::vector<int64_t>> linked_locked(int64_t alert_id) {
+    Stmt q(db_,
+           "SELECT DISTINCT o.alert_id FROM event_keys m JOIN event_keys o ON o.key = m.key "
+           "JOIN alerts a ON a.id = o.alert_id JOIN alerts me ON me.id = m.alert_id "
+           "WHERE m.alert_id = ? AND a.sender <> me.sender ORDER BY o.alert_id");
+    q.bind(1, alert_id);
+    std::vector<int64_t> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      out.push_back(q.i64(0));
+    if (rc != SQLITE_DONE) return db_error(db_, "finding linked alerts");
     return out;
   }
 

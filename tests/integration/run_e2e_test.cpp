@@ -218,3 +218,51 @@ TEST_CASE("command line: --help exits 0, usage errors exit 2, version prints") {
             {CAPCAST_BINARY, "config", "check", (test::source_dir() / "config/demo.toml").string()},
             &out) == 0);
 }
+
+TEST_CASE("capcast run: one earthquake from USGS and from GDACS is linked as one event") {
+  test::TempDir dir;
+  // A USGS summary feed with the quake that the real GDACS capture lists with
+  // <gdacs:identifier id="neicid">us70006s89</gdacs:identifier>, under another preferred id:
+  // USGS ids change when another network's solution becomes preferred; "ids" keeps every alias.
+  test::write_file(
+      dir / "usgs.json",
+      R"({"type":"FeatureCollection","metadata":{"generated":1537071067000,"status":200},
+          "features":[{"type":"Feature","id":"at00pf3q2v","geometry":{"type":"Point",
+          "coordinates":[-52.85,11.35,10]},"properties":{"mag":5.3,"place":"north of Ascension",
+          "time":1537060000000,"updated":1537061000000,"url":
+          "https://earthquake.usgs.gov/earthquakes/eventpage/at00pf3q2v","alert":null,
+          "status":"reviewed","tsunami":0,"sig":432,"net":"at","code":"00pf3q2v",
+          "ids":",at00pf3q2v,us70006s89,","magType":"mww","type":"earthquake",
+          "title":"M 5.3 - north of Ascension"}}]})");
+  test::write_file(
+      dir / "capcast.toml",
+      "[store]\npath = \"capcast.db\"\n[http]\nenabled = false\n"
+      "[[source]]\nname = \"usgs\"\ntype = \"usgs-geojson\"\nurl = \"file:usgs.json\"\n"
+      "sender = \"usgs-relay@met.example.org\"\n"
+      "[[source]]\nname = \"gdacs\"\ntype = \"gdacs-rss\"\nurl = \"file://" +
+          (test::source_dir() / "tests/data/feeds/gdacs-rss/gdacs-rss-24h.xml").string() +
+          "\"\nsender = \"gdacs-relay@met.example.org\"\n"
+          "prefer_linked_cap = false\n"
+          "[dispatch]\nsend_expired = true\n"
+          "[[channel]]\nname = \"files\"\nurl = \"file:out\"\n");
+  std::string out;
+  int rc = test::run({CAPCAST_BINARY, "run", "--once", "--config", (dir / "capcast.toml").string()},
+                     &out);
+  INFO(out);
+  CHECK(rc == 0);
+  // Whichever source is polled second names the other's alert, its sender and its source.
+  size_t same = out.find("the same event as (");
+  REQUIRE(same != std::string::npos);
+  std::string other = out.substr(same + 19, out.find('\n', same) - same - 19);
+  bool usgs_first = other.rfind("usgs-relay@met.example.org, ", 0) == 0 &&
+                    other.find("from source usgs") != std::string::npos;
+  bool gdacs_first = other.rfind("gdacs-relay@met.example.org, ", 0) == 0 &&
+                     other.find("from source gdacs") != std::string::npos;
+  CHECK((usgs_first || gdacs_first));
+  // Only that quake: the capture's other seven earthquakes have no USGS counterpart here.
+  size_t count = 0;
+  for (size_t p = out.find("the same event as ("); p != std::string::npos;
+       p = out.find("the same event as (", p + 1))
+    ++count;
+  CHECK(count == 1);
+}

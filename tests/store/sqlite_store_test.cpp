@@ -383,3 +383,31 @@ PRAGMA user_version = 2;
   REQUIRE(due->size() == 1);
   CHECK((*due)[0].id == 80);
 }
+
+TEST_CASE("alerts of different senders that share an event key are linked") {
+  test::TempDir dir;
+  auto s = open_sqlite(dir / "capcast.db");
+  REQUIRE(s.ok());
+  Store& store = **s;
+  NewAlert usgs = alert("usgs-1");
+  usgs.event_keys = {"usgs:at00pf3q2v", "usgs:us70006s89"};
+  auto u = store.accept_alert(usgs, {});
+  REQUIRE(u.ok());
+  CHECK(u->linked.empty());
+  NewAlert gdacs = alert("EQ1200043");
+  gdacs.sender = "gdacs@example.org";
+  gdacs.event_keys = {"usgs:us70006s89"};
+  auto g = store.accept_alert(gdacs, {});
+  REQUIRE(g.ok());
+  CHECK(g->linked == std::vector<int64_t>{u->alert_id});
+  CHECK(*store.linked(u->alert_id) == std::vector<int64_t>{g->alert_id});
+  // The same sender's next message about the quake is its own Update, not a cross-feed link.
+  NewAlert again = alert("usgs-2", "2024-01-01T01:00:00-00:00");
+  again.event_keys = {"usgs:us70006s89"};
+  auto a = store.accept_alert(again, {});
+  CHECK(a->linked == std::vector<int64_t>{g->alert_id});
+  NewAlert unrelated = alert("EQ-other");
+  unrelated.sender = "gdacs@example.org";
+  unrelated.event_keys = {"usgs:us7000zzzz"};
+  CHECK(store.accept_alert(unrelated, {})->linked.empty());
+}

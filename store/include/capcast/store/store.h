@@ -47,6 +47,10 @@ struct NewAlert {
   std::string xml;                    // the CAP XML as received
   // The messages an Update or Cancel supersedes or retracts: every triple of <references>.
   std::vector<AlertRef> references;
+  // Keys that name the physical event across feeds, e.g. "usgs:us70006s89" for the USGS id
+  // that both the USGS feed and GDACS give an earthquake: alerts of different senders that
+  // share one are the same event (AcceptResult::linked, Store::linked).
+  std::vector<std::string> event_keys;
 };
 
 struct AlertRow {
@@ -76,6 +80,8 @@ struct AcceptResult {
   // Stored alerts this one superseded or cancelled, and its references not stored (yet).
   std::vector<int64_t> ended;
   int unresolved = 0;
+  // Stored alerts of other senders about the same physical event (a shared event key).
+  std::vector<int64_t> linked;
 };
 
 // An alert that passed its <expires>, as expire_due() reports it.
@@ -155,6 +161,8 @@ class Store {
   // When the next pending or retrying delivery falls due, if any.
   virtual Result<std::optional<int64_t>> next_due_ms() = 0;
   virtual Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) = 0;
+  // Alerts of other senders that share an event key with this one (NewAlert::event_keys).
+  virtual Result<std::vector<int64_t>> linked(int64_t alert_id) = 0;
 
   virtual Result<std::optional<SourceState>> load_source(const std::string& name) = 0;
   virtual Status save_source(const SourceState& state) = 0;
