@@ -128,7 +128,10 @@ std::vector<cap::ValuePair> pairs_from_object(const Json* v, const std::string& 
     pr.fail(field, "is " + kind_of(*v) + ", not an object of name: [values]");
     return out;
   }
-  for (const auto& [name, values] : v->items()) {
+  for (const auto& item : v->items()) {
+    // Named, not a structured binding: clang 14 (the fuzzer's compiler) cannot capture one.
+    const std::string& name = item.key();
+    const Json& values = item.value();
     std::string f = field + "." + name;
     auto take = [&](const Json& e, const std::string& where) {
       bool bad = false;
