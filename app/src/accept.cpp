@@ -65,6 +65,14 @@ Result<store::NewAlert> to_new_alert(const std::string& source, const std::strin
     }
     if (n.title.empty() && info.headline && !info.headline->empty()) n.title = *info.headline;
   }
+  // Issue 5: a Cancel, an Update of an Extreme alert and an Immediate/Extreme alert jump the
+  // dispatch queue (CAP 1.2 §3.2.2 urgency and severity, as written: case-sensitive values).
+  n.urgent = a.msg_type == "Cancel";
+  for (const auto& info : a.infos) {
+    bool extreme = info.severity == "Extreme";
+    if ((extreme && a.msg_type == "Update") || (extreme && info.urgency == "Immediate"))
+      n.urgent = true;
+  }
   if (n.title.empty() && !a.infos.empty()) n.title = a.infos.front().event;
   if (n.title.empty()) n.title = a.msg_type + " " + a.identifier;
   return n;

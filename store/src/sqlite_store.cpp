@@ -62,8 +62,8 @@ ALTER TABLE sources ADD COLUMN memory TEXT NOT NULL DEFAULT '';
     // superseded, cancelled, expired; the one that ended it), references waiting for their
     // target, and deliveries keyed by event too, so that an alert can later get an 'expired'
     // delivery on a channel that already delivered it. Alerts stored before keep 'active':
-    // their references were not recorded. And the keys that link alerts about one physical
-    // event across feeds (NewAlert::event_keys).
+    // their references were not recorded. Deliveries get a priority (0 jumps the queue). And
+    // the keys that link alerts about one physical event across feeds (NewAlert::event_keys).
     R"sql(
 ALTER TABLE alerts ADD COLUMN event TEXT NOT NULL DEFAULT 'new';
 ALTER TABLE alerts ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
@@ -83,6 +83,7 @@ CREATE TABLE deliveries_v3 (
   alert_id        INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
   channel         TEXT NOT NULL,
   event           TEXT NOT NULL DEFAULT 'new',
+  priority        INTEGER NOT NULL DEFAULT 1,
   state           INTEGER NOT NULL,
   attempts        INTEGER NOT NULL DEFAULT 0,
   next_attempt_ms INTEGER NOT NULL DEFAULT 0,
@@ -160,7 +161,7 @@ const char* kAlertColumns =
     "id, sender, identifier, sent, sent_ms, status, msg_type, expires_ms, title, source, "
     "received_ms, xml, event, state, replaced_by";
 const char* kDeliveryColumns =
-    "id, alert_id, channel, event, state, attempts, next_attempt_ms, last_error";
+    "id, alert_id, channel, event, state, attempts, next_attempt_ms, last_error, priority";
 
 Event parse_event(const std::string& s) {
   for (Event e : {Event::kNew, Event::kUpdated, Event::kCancelled, Event::kExpired, Event::kAck,
@@ -208,6 +209,7 @@ Delivery read_delivery(Stmt& s) {
   d.attempts = static_cast<int>(s.i64(5));
   d.next_attempt_ms = s.i64(6);
   d.last_error = s.text(7);
+  d.priority = static_cast<int>(s.i64(8));
   return d;
 }
 
@@ -305,7 +307,7 @@ class SqliteStore final : public Store {
     {
       Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
                    " FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ? "
-                   "ORDER BY next_attempt_ms, id LIMIT ?")
+                   "ORDER BY priority, next_attempt_ms, id LIMIT ?")
                       .c_str());
       s.bind(1, now_ms).bind(2, int64_t{limit});
       int rc;
@@ -565,10 +567,10 @@ class SqliteStore final : public Store {
             " by a message received before it";
     for (const auto& ch : channels) {
       Stmt d(db_,
-             "INSERT INTO deliveries (alert_id, channel, event, state, last_error) "
-             "VALUES (?, ?, ?, ?, ?)");
+             "INSERT INTO deliveries (alert_id, channel, event, priority, state, last_error) "
+             "VALUES (?, ?, ?, ?, ?, ?)");
       d.bind(1, out.alert_id).bind(2, ch).bind(3, std::string(event_name(event)));
-      d.bind(4, int64_t{why.empty() ? 0 : 4}).bind(5, why);
+      d.bind(4, int64_t{a.urgent ? 0 : 1}).bind(5, int64_t{why.empty() ? 0 : 4}).bind(6, why);
       if (d.step() != SQLITE_DONE) return db_error(db_, "creating delivery");
     }
     return out;

@@ -47,3 +47,41 @@ TEST_CASE("an alert without its key, or with a bad sent, is refused with the ele
   REQUIRE_FALSE(zulu.ok());
   CHECK(zulu.status().message().rfind("/alert/sent: \"2024-01-01T00:00:00Z\" uses 'Z'", 0) == 0);
 }
+
+TEST_CASE("to_new_alert: the lifecycle's inputs, priority and event keys") {
+  auto with = [](const std::string& msg_type, const std::string& urgency,
+                 const std::string& severity, const std::string& extra) {
+    return std::string("<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>I") +
+           "</identifier><sender>s@x</sender><sent>2024-01-01T00:00:00-00:00</sent>"
+           "<status>Actual</status><msgType>" +
+           msg_type + "</msgType><scope>Public</scope>" + extra +
+           "<info><category>Met</category><event>E</event><urgency>" + urgency +
+           "</urgency><severity>" + severity +
+           "</severity><certainty>Likely</certainty>"
+           "<parameter><valueName>usgsIds</valueName><value>,at1,us2,,</value></parameter>"
+           "<parameter><valueName>usgsEventId</valueName><value>us2</value></parameter>"
+           "</info></alert>";
+  };
+  auto urgent = [&](const std::string& t, const std::string& u, const std::string& s) {
+    auto n = app::to_new_alert("src", with(t, u, s, ""));
+    REQUIRE(n.ok());
+    return n->urgent;
+  };
+  CHECK(urgent("Alert", "Immediate", "Extreme"));
+  CHECK(urgent("Update", "Expected", "Extreme"));
+  CHECK(urgent("Cancel", "Past", "Minor"));
+  CHECK_FALSE(urgent("Alert", "Expected", "Extreme"));
+  CHECK_FALSE(urgent("Alert", "Immediate", "Severe"));
+  CHECK_FALSE(urgent("Update", "Immediate", "Severe"));
+  CHECK_FALSE(urgent("Alert", "Immediate", "extreme"));  // CAP values are case-sensitive
+
+  auto n = app::to_new_alert("src", with("Update", "Immediate", "Severe",
+                                         "<references>s@x,A,2023-12-31T00:00:00-00:00 "
+                                         "t@y,B,2023-12-31T01:00:00+01:00</references>"));
+  REQUIRE(n.ok());
+  REQUIRE(n->references.size() == 2);
+  CHECK(n->references[1].sender == "t@y");
+  CHECK(n->references[1].identifier == "B");
+  CHECK(n->references[1].sent == "2023-12-31T01:00:00+01:00");
+  CHECK(n->event_keys == std::vector<std::string>{"usgs:at1", "usgs:us2"});
+}

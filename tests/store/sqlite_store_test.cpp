@@ -411,3 +411,22 @@ TEST_CASE("alerts of different senders that share an event key are linked") {
   unrelated.event_keys = {"usgs:us7000zzzz"};
   CHECK(store.accept_alert(unrelated, {})->linked.empty());
 }
+
+TEST_CASE("urgent deliveries are claimed first") {
+  test::TempDir dir;
+  auto s = open_sqlite(dir / "capcast.db");
+  REQUIRE(s.ok());
+  Store& store = **s;
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(store.accept_alert(alert("routine-" + std::to_string(i)), {"sms"}).ok());
+  NewAlert cancel = alert("cancel-1", "2024-01-01T02:00:00-00:00");
+  cancel.msg_type = "Cancel";
+  cancel.urgent = true;
+  auto c = store.accept_alert(cancel, {"sms"});
+  REQUIRE(c.ok());
+  auto due = store.claim_due(0, 2);
+  REQUIRE(due->size() == 2);
+  CHECK((*due)[0].alert_id == c->alert_id);
+  CHECK((*due)[0].priority == 0);
+  CHECK((*due)[1].priority == 1);
+}

@@ -51,6 +51,9 @@ struct NewAlert {
   // that both the USGS feed and GDACS give an earthquake: alerts of different senders that
   // share one are the same event (AcceptResult::linked, Store::linked).
   std::vector<std::string> event_keys;
+  // Its deliveries jump the queue (claim_due takes them first): a Cancel, an Update of an
+  // Extreme alert, an Immediate and Extreme alert.
+  bool urgent = false;
 };
 
 struct AlertRow {
@@ -99,6 +102,7 @@ struct Delivery {
   int64_t alert_id = 0;
   std::string channel;
   Event event = Event::kNew;
+  int priority = 1;  // 0: urgent, claimed before the others (NewAlert::urgent)
   DeliveryState state = DeliveryState::kPending;
   int attempts = 0;
   int64_t next_attempt_ms = 0;
@@ -145,7 +149,8 @@ class Store {
   virtual Result<std::optional<AlertRow>> find_alert(int64_t id) = 0;
 
   // Claims up to `limit` deliveries that are due at now_ms (pending, or retrying with
-  // next_attempt_ms <= now_ms), marks them in flight and returns them, oldest first.
+  // next_attempt_ms <= now_ms), marks them in flight and returns them: urgent ones first, then
+  // oldest first.
   virtual Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit) = 0;
   // Records the outcome of an attempt on a claimed delivery.
   virtual Status finish_attempt(int64_t delivery_id, DeliveryState state, int64_t next_attempt_ms,
