@@ -33,7 +33,16 @@ struct ConvertCmdOptions {
   std::vector<std::string> settings;  // key=value for the format's string keys (e.g. sender)
 };
 
+struct SendCmdOptions {
+  std::string file;                   // the CAP alert; "-" is standard input
+  std::string config_path;            // optional: store, dispatch and [[channel]] settings
+  std::vector<std::string> channels;  // channel URLs; when given, only these are used
+  std::string store_path;             // empty: a temporary store
+  bool verbose = false;               // the engine's log lines too
+};
+
 int run_command(const RunOptions& options);
+int send_command(const SendCmdOptions& options);
 int convert_command(const ConvertCmdOptions& options);
 int validate_command(const ValidateCmdOptions& options);
 int config_check_command(const std::string& config_path);

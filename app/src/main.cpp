@@ -58,6 +58,26 @@ int main(int argc, char** argv) {
   convert_cmd->add_option("--set", convert.settings, "KEY=VALUE for a key of the format")
       ->allow_extra_args(false);
 
+  SendCmdOptions send;
+  auto* send_cmd = app.add_subcommand(
+      "send",
+      "Validate one alert and deliver it through the dispatch engine to the configured channels, "
+      "or only to the --channel URLs given, showing progress.\n"
+      "Exit 0 when every delivery was delivered, 1 when the alert is invalid or any delivery "
+      "ended dead, 2 on a usage or configuration error");
+  send_cmd->add_option("alert", send.file, "the CAP XML file; - reads standard input")->required();
+  send_cmd->add_option("-c,--config", send.config_path,
+                       "configuration file (TOML): [[channel]]s, [store], [dispatch]");
+  send_cmd
+      ->add_option("--channel", send.channels,
+                   "a channel URL, e.g. file:///var/capcast/out; may be repeated; when given, "
+                   "only these channels are used")
+      ->allow_extra_args(false);
+  send_cmd->add_option("--store", send.store_path,
+                       "the store to record the alert and its deliveries in; default: a "
+                       "temporary one");
+  send_cmd->add_flag("-v,--verbose", send.verbose, "also print the engine's log lines");
+
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
   auto* config_cmd = app.add_subcommand("config", "Check a configuration or show its schema");
@@ -77,6 +97,7 @@ int main(int argc, char** argv) {
   if (*run_cmd) return run_command(run);
   if (*validate_cmd) return validate_command(validate);
   if (*convert_cmd) return convert_command(convert);
+  if (*send_cmd) return send_command(send);
   if (*version_cmd) {
     std::cout << "capcast " << capcast::kVersion << "\n";
     return kExitOk;

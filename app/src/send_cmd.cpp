@@ -1,0 +1,263 @@
+// `capcast send [--config FILE] [--channel URL]... [--store FILE] ALERT.xml`: validates one alert,
+// stores it with a delivery per channel (the configured ones, or only the --channel URLs given)
+// and drives the same dispatch engine as `run` until every delivery is delivered or dead,
+// showing progress: a bar on a terminal, one line per change otherwise. Exit 0 when all were
+// delivered, 1 when the alert is invalid or any delivery ended dead, 2 on a usage or
+// configuration error. Without --store the store is a temporary one, removed at exit.
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "accept.h"
+#include "app_schema.h"
+#include "capcast/cap/validate.h"
+#include "capcast/config/config.h"
+#include "capcast/core/log.h"
+#include "capcast/dispatch/engine.h"
+#include "capcast/dispatch/registry.h"
+#include "capcast/store/store.h"
+#include "commands.h"
+
+namespace capcast::app {
+namespace {
+
+bool read_all(const std::string& name, std::string& out) {
+  if (name == "-") {
+    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+  }
+  std::ifstream in(name, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  out = s.str();
+  return true;
+}
+
+// A TOML basic string (TOML 1.0 "Basic strings": backslash and quote escaped, no control chars).
+std::string toml_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The channels named on the command line, as [[channel]] entries of their own document (so that
+// each URL goes through the same schema, variants and checks as a configured one).
+Result<config::Document> cli_channels(const std::vector<std::string>& urls) {
+  std::string text;
+  for (size_t i = 0; i < urls.size(); ++i) {
+    text += "[[channel]]\nname = \"channel-" + std::to_string(i + 1) +
+            "\"\nurl = " + toml_string(urls[i]) + "\n";
+  }
+  auto doc = config::load_string(text, "--channel", schema());
+  // Relative file: URLs on the command line are relative to the current directory.
+  std::error_code ec;
+  if (doc.ok()) doc->set_base_dir(std::filesystem::current_path(ec));
+  return doc;
+}
+
+// A temporary directory for the store, removed with everything in it at scope exit.
+class TempStoreDir {
+ public:
+  TempStoreDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "capcast-send-XXXXXX").string();
+    if (char* made = mkdtemp(templ.data())) path_ = made;
+  }
+  ~TempStoreDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct Progress {
+  bool tty = false;
+  std::map<int64_t, std::pair<store::DeliveryState, int>> seen;  // id -> (state, attempts)
+
+  void show(const std::vector<store::Delivery>& ds, const std::map<std::string, std::string>& urls,
+            int64_t now_ms) {
+    int delivered = 0, dead = 0;
+    for (const auto& d : ds) {
+      delivered += d.state == store::DeliveryState::kDelivered;
+      dead += d.state == store::DeliveryState::kDead;
+      auto key = std::make_pair(d.state, d.attempts);
+      auto it = seen.find(d.id);
+      if (it != seen.end() && it->second == key) continue;
+      seen[d.id] = key;
+      if (d.state == store::DeliveryState::kPending || d.state == store::DeliveryState::kInFlight)
+        continue;
+      std::string line = d.channel + " (" + urls.at(d.channel) + "): " + state_text(d, now_ms);
+      if (tty) std::cout << "\r\033[K";
+      std::cout << line << "\n";
+    }
+    if (tty) {
+      size_t width = 30, n = ds.empty() ? 0 : (delivered + dead) * width / ds.size();
+      std::cout << "\r\033[K[" << std::string(n, '#') << std::string(width - n, '.') << "] "
+                << delivered << "/" << ds.size() << " delivered" << (dead ? ", " : "")
+                << (dead ? std::to_string(dead) + " dead" : "") << std::flush;
+    }
+  }
+
+  static std::string state_text(const store::Delivery& d, int64_t now_ms) {
+    switch (d.state) {
+      case store::DeliveryState::kDelivered:
+        return "delivered" + std::string(d.attempts > 1
+                                             ? " after " + std::to_string(d.attempts) + " attempts"
+                                             : "");
+      case store::DeliveryState::kDead:
+        return "dead: " + d.last_error;
+      case store::DeliveryState::kRetrying:
+        return "attempt " + std::to_string(d.attempts) + " failed: " + d.last_error +
+               "; retrying in " +
+               std::to_string(std::max<int64_t>(0, d.next_attempt_ms - now_ms) / 1000) + " s";
+      default:
+        return store::state_name(d.state);
+    }
+  }
+};
+
+}  // namespace
+
+int send_command(const SendCmdOptions& options) {
+  std::string xml;
+  if (!read_all(options.file, xml)) {
+    std::cerr << "capcast send: " << options.file << ": cannot read the file\n";
+    return kExitUsage;
+  }
+  // The alert first: nothing is stored or sent when it is invalid.
+  cap::ValidateOptions vo;
+  vo.profiles = {"auto"};
+  cap::Report report = cap::validate(xml, vo);
+  for (const auto& f : report.findings) {
+    if (f.level == cap::Level::kRecommendation) continue;
+    std::cerr << options.file << ": " << cap::level_name(f.level) << ": " << f.path << ": "
+              << f.message << " [" << f.rule << "]\n";
+  }
+  if (report.has_errors()) {
+    std::cerr << "capcast send: " << options.file << ": not sent: the alert has errors\n";
+    return kExitFailed;
+  }
+
+  auto doc = options.config_path.empty() ? config::load_string("", "(defaults)", schema())
+                                         : config::load_file(options.config_path, schema());
+  if (!doc.ok()) {
+    std::cerr << "capcast send: configuration rejected:\n" << doc.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (auto st = init_logging(options.verbose ? "info" : "error", LogFormat::kText); !st.ok()) {
+    std::cerr << "capcast send: " << st.message() << "\n";
+    return kExitUsage;
+  }
+  std::optional<config::Document> channel_doc;
+  if (!options.channels.empty()) {
+    auto d = cli_channels(options.channels);
+    if (!d.ok()) {
+      std::cerr << "capcast send: --channel rejected:\n" << d.status().message() << "\n";
+      return kExitUsage;
+    }
+    channel_doc = std::move(*d);
+  }
+  auto channels = dispatch::build_channels(channel_doc ? *channel_doc : *doc);
+  if (!channels.ok()) {
+    std::cerr << "capcast send: " << channels.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (channels->empty()) {
+    std::cerr << "capcast send: no channel: give --channel URL, or a --config with [[channel]]\n";
+    return kExitUsage;
+  }
+
+  TempStoreDir temp;
+  std::filesystem::path store_path = options.store_path;
+  if (store_path.empty()) {
+    if (temp.path().empty()) {
+      std::cerr << "capcast send: cannot create a temporary store\n";
+      return kExitUsage;
+    }
+    store_path = temp.path() / "capcast.db";
+  }
+  auto store = store::open_sqlite(store_path);
+  if (!store.ok()) {
+    std::cerr << "capcast send: " << store.status().message() << "\n";
+    return kExitUsage;
+  }
+  const Clock& clock = SystemClock::instance();
+  std::mt19937_64 gen(std::random_device{}());
+  dispatch::Engine engine(
+      store->get(), &*channels, clock,
+      [&gen] { return std::uniform_real_distribution<double>(0.0, 1.0)(gen); },
+      dispatch::engine_options(*doc));
+
+  auto alert = to_new_alert("send", xml);
+  if (!alert.ok()) {
+    std::cerr << "capcast send: " << options.file << ": " << alert.status().message() << "\n";
+    return kExitFailed;
+  }
+  auto accepted = (*store)->accept_alert(*alert, engine.route());
+  if (!accepted.ok()) {
+    std::cerr << "capcast send: " << accepted.status().message() << "\n";
+    return kExitFailed;
+  }
+  std::cout << "alert (" << alert->sender << ", " << alert->identifier << "): " << alert->status
+            << " " << alert->msg_type << ", "
+            << (accepted->inserted ? "sending to " : "already in the store; its deliveries to ")
+            << channels->size() << " channel(s)\n";
+  std::map<std::string, std::string> urls;
+  for (const auto& c : *channels)
+    urls[c.name] = c.url;  // passwords already masked
+
+  Progress progress;
+  progress.tty = isatty(STDOUT_FILENO) != 0;
+  while (true) {
+    auto pass = engine.run_pass();
+    if (!pass.ok()) {
+      std::cerr << "\ncapcast send: outbox: " << pass.status().message() << "\n";
+      return kExitFailed;
+    }
+    auto ds = (*store)->deliveries_of(accepted->alert_id);
+    if (!ds.ok()) {
+      std::cerr << "\ncapcast send: " << ds.status().message() << "\n";
+      return kExitFailed;
+    }
+    int64_t now = to_unix_ms(clock.now());
+    progress.show(*ds, urls, now);
+    bool done = true, dead = false;
+    int64_t next = now + 1000;
+    for (const auto& d : *ds) {
+      if (d.event == store::Event::kExpired) continue;
+      dead |= d.state == store::DeliveryState::kDead;
+      if (d.state == store::DeliveryState::kDelivered || d.state == store::DeliveryState::kDead)
+        continue;
+      done = false;
+      if (d.state == store::DeliveryState::kRetrying) next = std::min(next, d.next_attempt_ms);
+    }
+    if (done) {
+      if (progress.tty) std::cout << "\n";
+      return dead ? kExitFailed : kExitOk;
+    }
+    // Sleep until the next attempt is due (at most a second, to keep the progress moving).
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::clamp<int64_t>(next - now, 0, 1000)));
+  }
+}
+
+}  // namespace capcast::app
