@@ -253,8 +253,7 @@ class Rules {
   // §3.2.3 resource; `path()` gives its path.
   template <typename PathFn>
   void resource(const Resource& r, const PathFn& path) {
-    // RFC 2046 §5.1: type "/" subtype, both tokens.
-    auto slash = r.mime_type.find('/');
+    // RFC 2046 §5.1: type "/" subtype, both tokens (parameters after ';' not checked).
     auto token = [](std::string_view t) {
       if (t.empty()) return false;
       for (char c : t) {
@@ -268,6 +267,8 @@ class Rules {
     std::string mt = r.mime_type.substr(0, r.mime_type.find(';'));
     while (!mt.empty() && mt.back() == ' ')
       mt.pop_back();
+    // The slash of the type itself: one after the ';' (e.g. "text; a/b") belongs to a parameter.
+    auto slash = mt.find('/');
     if (slash == std::string::npos || !token(std::string_view(mt).substr(0, slash)) ||
         !token(std::string_view(mt).substr(slash + 1))) {
       add(Level::kError, path() + "/mimeType", "mimetype.format",

@@ -345,41 +345,30 @@ class Checker {
       joined += c.value();
       text = joined;
     }
+    if (simple_value_ok(part, text)) return;
     auto quoted = [&] { return "\"" + std::string(text) + "\""; };
     switch (part.kind) {
-      case Kind::kString:
-      case Kind::kAnyUri:  // xs:anyURI: libxml2 and XSD 1.0 accept nearly any string
-        return;
       case Kind::kEnum:
-        for (std::string_view v : part.values) {
-          if (text == v) return;
-        }
         error(place, "schema.enum",
               quoted() + " is not a value of <" + std::string(part.name) +
                   ">; allowed: " + join(part.values));
         return;
       case Kind::kDateTime:
-        if (!is_cap_datetime(trim(text))) {
-          error(place, "schema.datetime",
-                quoted() + " is not a date-time of the form YYYY-MM-DDThh:mm:ss+hh:mm");
-        }
+        error(place, "schema.datetime",
+              quoted() + " is not a date-time of the form YYYY-MM-DDThh:mm:ss+hh:mm");
         return;
       case Kind::kInteger:
-        if (!is_integer(trim(text))) {
-          error(place, "schema.integer", quoted() + " is not an integer");
-        }
+        error(place, "schema.integer", quoted() + " is not an integer");
         return;
       case Kind::kDecimal:
-        if (!is_decimal(trim(text))) {
-          error(place, "schema.decimal", quoted() + " is not a decimal number");
-        }
+        error(place, "schema.decimal", quoted() + " is not a decimal number");
         return;
       case Kind::kLanguage:
-        if (!is_language(trim(text))) {
-          error(place, "schema.language",
-                quoted() + " is not a language tag (xs:language, e.g. en-US)");
-        }
+        error(place, "schema.language",
+              quoted() + " is not a language tag (xs:language, e.g. en-US)");
         return;
+      case Kind::kString:
+      case Kind::kAnyUri:
       case Kind::kComplex:
         return;
     }
@@ -396,6 +385,29 @@ class Checker {
 };
 
 }  // namespace
+
+bool simple_value_ok(const xsd::Particle& part, std::string_view text) {
+  switch (part.kind) {
+    case Kind::kString:
+    case Kind::kAnyUri:  // xs:anyURI: libxml2 and XSD 1.0 accept nearly any string
+    case Kind::kComplex:
+      return true;
+    case Kind::kEnum:
+      for (std::string_view v : part.values) {
+        if (text == v) return true;
+      }
+      return false;
+    case Kind::kDateTime:
+      return is_cap_datetime(trim(text));
+    case Kind::kInteger:
+      return is_integer(trim(text));
+    case Kind::kDecimal:
+      return is_decimal(trim(text));
+    case Kind::kLanguage:
+      return is_language(trim(text));
+  }
+  return false;
+}
 
 void check_schema(const pugi::xml_document& doc, std::vector<Finding>& out) {
   pugi::xml_node root = doc.document_element();

@@ -57,6 +57,23 @@ inline Block classify(const char* p) {
   return b;
 }
 
+// The length of the UTF-8 sequence that starts at xml[at] (a byte >= 0x80), or 0 when it is not
+// valid UTF-8 (RFC 3629 §4: no overlongs, no surrogates, nothing above U+10FFFF).
+inline size_t utf8_sequence(std::string_view xml, size_t at) {
+  const unsigned char c0 = static_cast<unsigned char>(xml[at]);
+  const size_t len = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC2 ? 2 : 0;
+  if (len == 0 || c0 > 0xF4 || at + len > xml.size()) return 0;
+  const unsigned char c1 = static_cast<unsigned char>(xml[at + 1]);
+  if ((c0 == 0xE0 && c1 < 0xA0) || (c0 == 0xED && c1 > 0x9F) || (c0 == 0xF0 && c1 < 0x90) ||
+      (c0 == 0xF4 && c1 > 0x8F)) {
+    return 0;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    if ((static_cast<unsigned char>(xml[at + k]) & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
 // What XML 1.0 requires of a well-formed document that pugixml (a non-validating, forgiving
 // parser) lets through: every entity reference is one of the five predefined ones or a
 // character reference (§4.1, §4.6: no DTD, so no other entity is declared), no '<' inside an
@@ -153,20 +170,8 @@ inline Status check_lexical(std::string_view xml, bool check_utf8, int* deepest)
           } else if (c == '&') {
             if (auto st = check_ref(at); !st.ok()) return st;
           } else if (static_cast<unsigned char>(c) >= 0x80) {
-            // UTF-8 sequences (RFC 3629 §4): no overlongs, no surrogates, nothing above U+10FFFF.
-            unsigned char c0 = static_cast<unsigned char>(c);
-            size_t len = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : c0 >= 0xC2 ? 2 : 0;
-            if (len == 0 || c0 > 0xF4 || at + len > n) return fail(at, "invalid UTF-8");
-            unsigned char c1 = static_cast<unsigned char>(xml[at + 1]);
-            if ((c0 == 0xE0 && c1 < 0xA0) || (c0 == 0xED && c1 > 0x9F) ||
-                (c0 == 0xF0 && c1 < 0x90) || (c0 == 0xF4 && c1 > 0x8F)) {
-              return fail(at, "invalid UTF-8");
-            }
-            for (size_t k = 1; k < len; ++k) {
-              if ((static_cast<unsigned char>(xml[at + k]) & 0xC0) != 0x80) {
-                return fail(at, "invalid UTF-8");
-              }
-            }
+            const size_t len = utf8_sequence(xml, at);
+            if (len == 0) return fail(at, "invalid UTF-8");
             resume = at + len;
           }
           break;

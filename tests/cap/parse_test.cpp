@@ -6,6 +6,7 @@
 #include "capcast/cap/parse.h"
 #include "capcast/cap/safe_xml.h"
 #include "capcast/cap/serialize.h"
+#include "capcast/cap/validate.h"
 #include "support/helpers.h"
 
 using namespace capcast;
@@ -296,4 +297,49 @@ TEST_CASE("character references must name legal XML characters") {
   }
   auto ok = parse(head + "&#x9;&#xA;&#xD;&#x20AC;&#x1F600;</note></alert>");
   CHECK(ok.ok());
+}
+
+// A schema-valid CAP 1.2 document in the plain form takes parse()'s one-pass fast path
+// (cap/src/fast_parse.h); a comment anywhere sends the same document down the general path
+// (pugixml, build, check_schema). Both must give the same model, and validate() the same
+// findings.
+TEST_CASE("the one-pass path and the general path read plain documents alike") {
+  const std::string plain_info =
+      "<audience> \t\n </audience>"  // whitespace only: read as empty
+      "<headline>  Storm &amp; &lt;wind&gt; &quot;now&quot; &apos;here&apos;  </headline>"
+      "<description>Tempête, Unwetter\tim Süden</description>"
+      "<area><areaDesc>Coast</areaDesc><polygon>1,1 1,2 2,2 2,1 1,1</polygon>"
+      "<geocode><valueName>g</valueName><value></value></geocode></area>";
+  std::string unprefixed = minimal(kNs12, plain_info);
+  std::string prefixed;
+  for (size_t k = 0; k < unprefixed.size(); ++k) {
+    prefixed += unprefixed[k];
+    if (unprefixed[k] != '<') continue;
+    if (unprefixed[k + 1] == '/') prefixed += unprefixed[++k];
+    prefixed += "cap:";
+  }
+  prefixed.replace(prefixed.find("xmlns="), 6, "xmlns:cap=");
+  for (const std::string& xml : {unprefixed, prefixed}) {
+    INFO(xml);
+    std::string general = xml;
+    general.insert(general.find("info>") + 5, "<!-- general path -->");
+    auto fast = parse(xml);
+    auto slow = parse(general);
+    REQUIRE(fast.ok());
+    REQUIRE(slow.ok());
+    CHECK(fast->alert == slow->alert);
+    const Info& i = fast->alert.infos.at(0);
+    CHECK(i.audience == std::optional<std::string>(""));
+    CHECK(i.headline == std::optional<std::string>("  Storm & <wind> \"now\" 'here'  "));
+    CHECK(i.description == std::optional<std::string>("Tempête, Unwetter\tim Süden"));
+    REQUIRE(i.areas.size() == 1);
+    CHECK(i.areas[0].geocodes == std::vector<ValuePair>{{"g", ""}});
+    auto report = validate(xml), general_report = validate(general);
+    REQUIRE(report.findings.size() == general_report.findings.size());
+    for (size_t k = 0; k < report.findings.size(); ++k) {
+      CHECK(report.findings[k].path == general_report.findings[k].path);
+      CHECK(report.findings[k].rule == general_report.findings[k].rule);
+      CHECK(report.findings[k].message == general_report.findings[k].message);
+    }
+  }
 }

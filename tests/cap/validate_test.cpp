@@ -178,6 +178,10 @@ const Case kCases[] = {
      "valuename.empty", "/alert/info[1]/area[1]/geocode[1]/valueName", Level::kWarning},
     {"bad MIME type", "<mimeType>image/png</mimeType>", "<mimeType>png</mimeType>",
      "mimetype.format", "/alert/info[1]/resource[1]/mimeType", Level::kError},
+    // The slash after ';' is a parameter's: this once threw std::out_of_range.
+    {"MIME type without its slash, one in a parameter", "<mimeType>image/png</mimeType>",
+     "<mimeType>text; a/b</mimeType>", "mimetype.format", "/alert/info[1]/resource[1]/mimeType",
+     Level::kError},
     {"derefUri not base64", "<uri>https://meteo.go.ke/map.png</uri>",
      "<uri>https://meteo.go.ke/map.png</uri><derefUri>not base64!</derefUri>", "derefuri.base64",
      "/alert/info[1]/resource[1]/derefUri", Level::kError},
