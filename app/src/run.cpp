@@ -1,17 +1,21 @@
 // `capcast run`: wires sources -> store -> dispatch engine -> channels, and the HTTP server.
-// Threads: the poller, the engine and the HTTP server each have one; the main thread waits for
+// Threads: the poller, each MQTT subscription, the engine and the HTTP server each have one
+// (Paho adds its own for each subscription's callbacks); the main thread waits for
 // SIGINT/SIGTERM and then stops them in order, so that nothing is left half-written.
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "app_schema.h"
 #include "capcast/config/config.h"
@@ -21,6 +25,7 @@
 #include "capcast/dispatch/registry.h"
 #include "capcast/ingest/poller.h"
 #include "capcast/ingest/settings.h"
+#include "capcast/ingest/subscriber.h"
 #include "capcast/store/store.h"
 #include "commands.h"
 #include "http_api.h"
@@ -108,12 +113,34 @@ int run_command(const RunOptions& options) {
   ingest::Sink sink = [&](const ingest::Document& d) {
     return intake.take(d.source, mask_url_password(d.url), d.xml);
   };
-  ingest::Poller poller(*sources, ingest::poller_options(*doc), db, sink, clock, make_random());
+  // Sources with an mqtt(s):// URL are read by subscription, the others polled.
+  std::vector<ingest::SourceSpec> polled;
+  std::vector<std::unique_ptr<ingest::MqttSubscriber>> subscribers;
+  auto poller_opts = ingest::poller_options(*doc);
+  for (const auto& s : *sources) {
+    if (!ingest::is_subscription(s.url)) {
+      polled.push_back(s);
+      continue;
+    }
+    ingest::SubscriberOptions so;
+    so.fetch = poller_opts.fetch;
+    so.max_backoff = std::min(poller_opts.max_backoff, Duration{60'000});
+    // Paho keeps messages received but not yet stored next to the store, so that a stop in
+    // between does not lose them.
+    so.persist_dir = (store_path.parent_path() / "mqtt").string();
+    subscribers.push_back(
+        std::make_unique<ingest::MqttSubscriber>(s, so, db, sink, clock, make_random()));
+  }
+  ingest::Poller poller(polled, poller_opts, db, sink, clock, make_random());
 
   for (const auto& c : *channels)
     std::cout << "capcast: channel " << c.name << " -> " << c.url << "\n";
 
   if (options.once) {
+    if (!subscribers.empty()) {
+      spdlog::warn("--once: the {} mqtt source(s) are read only by a running capcast",
+                   subscribers.size());
+    }
     poller.run_once();
     if (auto n = db->recover_in_flight(); n.ok() && *n > 0) {
       spdlog::info("outbox: resumed {} deliveries left in flight by a previous run", *n);
@@ -184,12 +211,19 @@ int run_command(const RunOptions& options) {
   std::cout << "capcast: running; Ctrl-C stops" << std::endl;
 
   std::thread poll_thread([&] { poller.run(); });
+  std::vector<std::thread> subscriber_threads;
+  for (auto& sub : subscribers)
+    subscriber_threads.emplace_back([&sub] { sub->run(); });
   std::thread engine_thread([&] { engine.run(); });
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: stopping", sig);
   poller.stop();
   poll_thread.join();
+  for (auto& sub : subscribers)
+    sub->stop();
+  for (auto& t : subscriber_threads)
+    t.join();
   engine.stop();
   engine_thread.join();
   if (http) http->stop();

@@ -8,6 +8,7 @@
 #include "cap_feed/cap_feed.h"
 #include "gdacs_rss/gdacs_rss.h"
 #include "meteoalarm_json/meteoalarm_json.h"
+#include "mqtt/payload.h"
 #include "nws_geojson/nws_geojson.h"
 #include "sensor/sensor.h"
 #include "usgs_geojson/usgs_geojson.h"
@@ -37,6 +38,11 @@ const std::vector<Format>& formats() {
        "MeteoAlarm's JSON warnings API (CAP in JSON)",
        {},
        &meteoalarm_json::extract},
+      // Not polled: read by subscription (MqttSubscriber); its extract decodes one message.
+      {"mqtt",
+       "an MQTT subscription (mqtt:// or mqtts:// URL) carrying CAP XML or WIS2 notification "
+       "messages that embed or link to CAP",
+       mqtt::keys(), &mqtt::decode},
   };
   return kFormats;
 }

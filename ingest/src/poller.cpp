@@ -8,9 +8,20 @@
 #include "capcast/core/redact.h"
 
 namespace capcast::ingest {
+namespace {
+
+// The wait from `now` to `next`, within [0, most] (`next` may be TimePoint::min()).
+Duration until(TimePoint now, TimePoint next, Duration most) {
+  if (next <= now) return Duration{0};
+  return std::min(std::chrono::duration_cast<Duration>(next - now), most);
+}
+
+}  // namespace
 
 struct Poller::Source {
+  size_t index = 0;  // in sources_, its name in the host gate
   SourceSpec spec;
+  std::string host;  // host_key of its URL
   store::SourceState state;
   TimePoint next_due{};
   bool busy = false;
@@ -31,14 +42,24 @@ Poller::Poller(std::vector<SourceSpec> sources, PollerOptions options, store::St
       sink_(std::move(sink)),
       clock_(clock),
       random_(std::move(random)),
-      fetcher_(options_.fetch) {
+      fetcher_(options_.fetch),
+      gate_(options_.min_host_interval) {
+  TimePoint now = clock_.now();
   for (auto& spec : sources) {
     auto s = std::make_unique<Source>();
+    s->index = sources_.size();
+    s->host = host_key(spec.url);
+    if (options_.first_poll_spread.count() > 0) {
+      auto spread = std::min(options_.first_poll_spread, spec.interval);
+      s->next_due =
+          now + Duration{static_cast<int64_t>(random_() * static_cast<double>(spread.count()))};
+    }
     s->state.name = spec.name;
     if (auto loaded = store_->load_source(spec.name); loaded.ok() && loaded->has_value()) {
       s->state = **loaded;
     }
     s->spec = std::move(spec);
+    due_.emplace(s->next_due, s->index);
     sources_.push_back(std::move(s));
   }
 }
@@ -60,7 +81,18 @@ void Poller::start(Source& s) {
   s.accepted_this_poll = 0;
   s.state.last_attempt_ms = to_unix_ms(clock_.now());
   FetchRequest req{s.spec.url, s.state.etag, s.state.last_modified};
-  fetcher_.submit(req, [this, &s](FetchResponse r) { on_feed(s, std::move(r)); });
+  request(s, std::move(req), [this, &s](FetchResponse r) { on_feed(s, std::move(r)); });
+}
+
+void Poller::request(Source& s, FetchRequest req, Fetcher::Callback done) {
+  // A link may name another host than its feed's.
+  std::string host = req.url == s.spec.url ? s.host : host_key(req.url);
+  gate_.push(host, s.index, Request{std::move(req), std::move(done)});
+}
+
+void Poller::release(TimePoint now) {
+  for (auto& r : gate_.release(now))
+    fetcher_.submit(r.request, std::move(r.done));
 }
 
 void Poller::on_feed(Source& s, FetchResponse r) {
@@ -98,8 +130,8 @@ void Poller::on_feed(Source& s, FetchResponse r) {
   for (const auto& link : ex.links) {
     if (s.fetched_links.count(link)) continue;
     ++s.pending;
-    fetcher_.submit({link, "", ""},
-                    [this, &s, link](FetchResponse lr) { on_linked(s, link, std::move(lr)); });
+    request(s, {link, "", ""},
+            [this, &s, link](FetchResponse lr) { on_linked(s, link, std::move(lr)); });
   }
   done_one(s);
 }
@@ -158,6 +190,7 @@ void Poller::done_one(Source& s) {
     s.state.last_success_ms = to_unix_ms(now);
     s.next_due = now + s.spec.interval;
   }
+  due_.emplace(s.next_due, s.index);
   if (auto st = store_->save_source(s.state); !st.ok()) {
     spdlog::error("source {}: cannot save its state: {}", s.spec.name, st.message());
   }
@@ -167,25 +200,44 @@ void Poller::drive(Duration max_wait) {
   fetcher_.poll(max_wait);
 }
 
-void Poller::run() {
-  while (!stop_) {
-    TimePoint now = clock_.now();
-    TimePoint next = now + Duration{1000};
-    for (auto& s : sources_) {
-      if (!s->busy && s->next_due <= now) start(*s);
-      if (!s->busy) next = std::min(next, s->next_due);
-    }
-    auto wait = std::chrono::duration_cast<Duration>(next - now);
-    drive(std::clamp(wait, Duration{0}, Duration{1000}));
+void Poller::step(Duration max_wait) {
+  TimePoint now = clock_.now();
+  TimePoint next = now + max_wait;
+  while (!due_.empty() && due_.top().first <= now) {
+    auto [when, i] = due_.top();
+    due_.pop();
+    Source& s = *sources_[i];
+    if (!s.busy && s.next_due == when) start(s);
   }
+  if (!due_.empty()) next = std::min(next, due_.top().first);
+  release(now);
+  if (auto r = gate_.next_release()) next = std::min(next, *r);
+  drive(until(now, next, max_wait));
+}
+
+bool Poller::quiet() const {
+  TimePoint now = clock_.now();
+  if (fetcher_.in_flight() > 0) return false;
+  if (auto r = gate_.next_release(); r && *r <= now) return false;
+  return due_.empty() || due_.top().first > now;
+}
+
+void Poller::run() {
+  while (!stop_)
+    step(Duration{1000});
 }
 
 void Poller::run_once() {
   for (auto& s : sources_) {
     if (!s->busy) start(*s);
   }
-  while (!stop_ && fetcher_.in_flight() > 0)
-    drive(Duration{200});
+  while (!stop_ && (fetcher_.in_flight() > 0 || gate_.waiting() > 0)) {
+    TimePoint now = clock_.now();
+    release(now);
+    TimePoint next = now + Duration{200};
+    if (auto r = gate_.next_release()) next = std::min(next, *r);
+    drive(until(now, next, Duration{200}));
+  }
 }
 
 }  // namespace capcast::ingest

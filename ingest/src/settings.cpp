@@ -1,8 +1,30 @@
 #include "capcast/ingest/settings.h"
 
 #include "capcast/core/version.h"
+#include "capcast/ingest/subscriber.h"
 
 namespace capcast::ingest {
+namespace {
+
+// A type = "mqtt" entry: an mqtt(s):// broker URL, QoS 0 or 1, at least one topic filter.
+// On error, *key names the key at fault.
+Status check_mqtt_source(const config::Section& s, const std::string& url, std::string* key) {
+  *key = "url";
+  if (!is_subscription(url)) {
+    return invalid_argument("url '" + s.display("url") + "' is not mqtt:// or mqtts://");
+  }
+  if (auto b = parse_broker_url(url); !b.ok()) {
+    return invalid_argument("url '" + s.display("url") + "': " + b.status().message());
+  }
+  // QoS 2 would add nothing here: duplicates are dropped by the store anyway.
+  *key = "qos";
+  if (s.get_int("qos") < 0 || s.get_int("qos") > 1) return invalid_argument("qos must be 0 or 1");
+  *key = "topics";
+  if (s.get_strings("topics").empty()) return invalid_argument("topics is empty");
+  return {};
+}
+
+}  // namespace
 
 using config::Key;
 using config::Type;
@@ -22,6 +44,10 @@ config::SectionSpec ingest_section() {
           "largest response accepted; a larger one fails the poll"},
       Key{"max_backoff", Type::kDuration, Value{int64_t{3'600'000}}, false, false,
           "longest wait before polling a failing source again"},
+      Key{"min_host_interval", Type::kDuration, Value{int64_t{1'000}}, false, false,
+          "shortest time between the starts of two requests to one host (scheme, host, port; "
+          "file:// is exempt), so that several sources on one server do not hammer it; its "
+          "sources take turns; 0: no limit"},
       Key{"ca_bundle", Type::kString, Value{std::string()}, false, false,
           "CA certificates for HTTPS (PEM file); empty: the system store"},
   };
@@ -44,7 +70,8 @@ config::SectionSpec source_section() {
       Key{"type", Type::kString, Value{std::string("cap-atom")}, false, false,
           "what the URL returns: " + types},
       Key{"url", Type::kString, std::nullopt, true, false,
-          "http(s)://..., file:///absolute/path, or file:path relative to this file"},
+          "http(s)://..., file:///absolute/path, or file:path relative to this file; for type "
+          "mqtt: mqtt(s)://[user[:password]@]host[:port]"},
       Key{"interval", Type::kDuration, Value{int64_t{60'000}}, false, false,
           "time between two polls"},
       Key{"enabled", Type::kBool, Value{true}, false, false, "false: configured but not polled"},
@@ -62,6 +89,7 @@ PollerOptions poller_options(const config::Document& doc) {
   o.fetch.max_bytes = static_cast<size_t>(s.get_int("max_bytes"));
   o.fetch.ca_bundle = s.get_string("ca_bundle");
   o.max_backoff = s.get_duration("max_backoff");
+  o.min_host_interval = s.get_duration("min_host_interval");
   return o;
 }
 
@@ -86,14 +114,40 @@ Result<std::vector<SourceSpec>> sources_from(const config::Document& doc) {
       continue;
     }
     std::string url = doc.resolve_url(s.get_string("url"));
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0 &&
-        url.rfind("file://", 0) != 0) {
+    if (std::string_view(format->name) == "mqtt") {
+      // Read by subscription (MqttSubscriber), not polled.
+      std::string key;
+      if (auto st = check_mqtt_source(s, url, &key); !st.ok()) {
+        fail(s, key, st.message());
+        continue;
+      }
+    } else if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0 &&
+               url.rfind("file://", 0) != 0) {
       fail(s, "url", "url '" + s.display("url") + "' is not http(s):// or file:");
       continue;
     }
     if (s.get_duration("interval") < Duration{1000}) {
       fail(s, "interval", "interval must be at least 1s");
       continue;
+    }
+    // A format that makes CAP puts `sender` in every alert: refuse the placeholder default and
+    // what CAP 1.2 §3.2.1 forbids there (spaces, commas, '<', '&'), before anything is issued.
+    bool has_sender = false;
+    for (const auto& k : format->keys)
+      has_sender |= k.name == "sender";
+    if (has_sender) {
+      std::string sender = s.get_string("sender");
+      if (sender.empty() || sender == kSenderPlaceholder) {
+        fail(s, "sender",
+             "set sender: the CAP <sender> of the alerts this source makes (your domain or an "
+             "OID, CAP 1.2 §3.2.1)");
+        continue;
+      }
+      if (sender.find_first_of(" \t\r\n,<&") != std::string::npos) {
+        fail(s, "sender",
+             "sender '" + sender + "' may not contain spaces, commas, '<' or '&' (CAP 1.2 §3.2.1)");
+        continue;
+      }
     }
     if (!s.get_bool("enabled")) continue;
     out.push_back(SourceSpec{name, format, url, s.get_duration("interval"), &s});

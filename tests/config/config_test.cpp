@@ -122,7 +122,7 @@ TEST_CASE("a duplicate key is rejected by the TOML parser with its line") {
   CHECK(doc.status().message().rfind("test.toml:3:", 0) == 0);
 }
 
-TEST_CASE("${NAME} is replaced from the environment; secrets are masked in display") {
+TEST_CASE("${NAME} is replaced from the environment, secrets are masked in display") {
   auto doc = load(
       "[[channel]]\nname = \"a\"\nurl = \"mqtt://u:${PW}@host/${TOPIC}\"\n"
       "password = \"${PW}\"\n",
@@ -135,7 +135,7 @@ TEST_CASE("${NAME} is replaced from the environment; secrets are masked in displ
   CHECK(ch.display("url") == "mqtt://u:***@host/alerts");
 }
 
-TEST_CASE("an unset environment variable is an error naming it; $${ is a literal") {
+TEST_CASE("an unset environment variable is an error naming it, $${ is a literal") {
   auto bad = load("[[channel]]\nname = \"a\"\nurl = \"mqtt://h\"\npassword = \"${NOPE}\"\n");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().find("test.toml:4:12: key 'password': environment variable NOPE "

@@ -88,7 +88,7 @@ TEST_CASE("every routed channel gets the alert once, with its delivery id") {
   CHECK(*rig.engine->run_pass() == 0);  // nothing is sent twice
 }
 
-TEST_CASE("one failing channel does not hold back the other; it is retried with backoff") {
+TEST_CASE("one failing channel does not hold back the other, it is retried with backoff") {
   Rig rig;
   int64_t id = rig.accept();
   rig.a->script = {RetryLater{Duration{0}, "broker down"}};

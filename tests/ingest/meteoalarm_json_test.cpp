@@ -152,7 +152,7 @@ TEST_CASE("meteoalarm-json: each mapping rule (table)") {
   }
 }
 
-TEST_CASE("meteoalarm-json: a bad warning is reported; the others go on") {
+TEST_CASE("meteoalarm-json: a bad warning is reported, the others go on") {
   Json bad = base_warning();
   bad["alert"].erase("identifier");
   bad["alert"]["info"][0]["urgency"] = "Soon";

@@ -146,7 +146,7 @@ TEST_CASE("nws-geojson: a polygon's holes are left out, noted, and the alert goe
   CHECK(parsed(ex.documents[0]).infos[0].areas[0].polygons.size() == 1);
 }
 
-TEST_CASE("nws-geojson: a bad alert is reported by its number and id; the others go on") {
+TEST_CASE("nws-geojson: a bad alert is reported by its number and id, the others go on") {
   Json good = base_feature();
   Json bad = base_feature();
   props(bad)["id"] = "urn:oid:bad";

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 
 #include "capcast/ingest/poller.h"
 #include "http_fixture.h"
@@ -17,6 +18,20 @@ std::string cap(const std::string& id) {
          "</identifier></alert>";
 }
 
+// The host gate is tested on its own below; elsewhere it would hold up run_once() (ManualClock).
+PollerOptions ungated() {
+  PollerOptions o;
+  o.min_host_interval = Duration{0};
+  return o;
+}
+
+// Steps until nothing more can happen before the clock moves.
+void settle(Poller& p) {
+  do {
+    p.step(Duration{20});
+  } while (!p.quiet());
+}
+
 struct Rig {
   test::TempDir dir;
   std::unique_ptr<store::Store> store;
@@ -28,7 +43,7 @@ struct Rig {
 
   Poller poller(const std::string& url, const std::string& format = "cap-atom") {
     return Poller(
-        {SourceSpec{"src", find_format(format), url, Duration{60'000}}}, {}, store.get(),
+        {SourceSpec{"src", find_format(format), url, Duration{60'000}}}, ungated(), store.get(),
         [this](const Document& d) {
           seen.push_back(d.xml);
           return answer;
@@ -150,7 +165,7 @@ TEST_CASE("a truncated or garbage feed yields an error for that source only") {
       {SourceSpec{"good", find_format("cap-atom"), http.url("/good"), Duration{60'000}},
        SourceSpec{"bad", find_format("cap-atom"), http.url("/garbage"), Duration{60'000}},
        SourceSpec{"down", find_format("cap-atom"), "http://127.0.0.1:1/x", Duration{60'000}}},
-      {}, rig.store.get(),
+      ungated(), rig.store.get(),
       [&rig](const Document& d) {
         rig.seen.push_back(d.xml);
         return Taken::kAccepted;
@@ -161,4 +176,115 @@ TEST_CASE("a truncated or garbage feed yields an error for that source only") {
   CHECK(rig.seen[0].find("G1") != std::string::npos);
   CHECK(rig.store->load_source("good")->value().consecutive_failures == 0);
   CHECK(rig.store->load_source("down")->value().consecutive_failures == 1);
+}
+
+TEST_CASE("requests to one host start at least min_host_interval apart, its sources in turn") {
+  // Host A serves three feeds, the first linking two CAP documents; host B (another port, so
+  // another host) one feed polled every 15 s. Each server notes the (manual) time of each request.
+  test::HttpFixture a;
+  test::HttpFixture b;
+  Rig rig;
+  const TimePoint start = rig.clock.now();
+  std::mutex mu;
+  std::vector<std::pair<std::string, int64_t>> on_a;  // path, seconds since start
+  std::vector<int64_t> on_b;
+  auto since = [&] { return (to_unix_ms(rig.clock.now()) - to_unix_ms(start)) / 1000; };
+  a.server.Get(R"(/a\d)", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    on_a.emplace_back(req.path, since());
+    std::string entries;
+    if (req.path == "/a1") {
+      entries =
+          "<entry><link type=\"application/cap+xml\" href=\"/x.xml\"/></entry>"
+          "<entry><link type=\"application/cap+xml\" href=\"/y.xml\"/></entry>";
+    }
+    res.set_content("<feed xmlns=\"http://www.w3.org/2005/Atom\">" + entries + "</feed>",
+                    "application/atom+xml");
+  });
+  a.server.Get(R"(/(\w)\.xml)", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    on_a.emplace_back(req.path, since());
+    res.set_content(cap(req.matches[1]), "application/cap+xml");
+  });
+  b.server.Get("/b1", [&](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> l(mu);
+    on_b.push_back(since());
+    res.set_content("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>", "application/atom+xml");
+  });
+  PollerOptions options;
+  options.min_host_interval = Duration{10'000};
+  auto atom = find_format("cap-atom");
+  Poller p(
+      {SourceSpec{"a1", atom, a.url("/a1"), Duration{60'000}},
+       SourceSpec{"a2", atom, a.url("/a2"), Duration{60'000}},
+       SourceSpec{"a3", atom, a.url("/a3"), Duration{60'000}},
+       SourceSpec{"b1", atom, b.url("/b1"), Duration{15'000}}},
+      options, rig.store.get(),
+      [&rig](const Document& d) {
+        rig.seen.push_back(d.xml);
+        return Taken::kAccepted;
+      },
+      rig.clock, [] { return 0.5; });
+
+  for (int second = 0; second <= 70; second += 5) {
+    settle(p);
+    rig.clock.advance(Duration{5'000});
+  }
+  // a1's links queued behind a2 and a3, which were due before them; a2 is due again at 70 s
+  // (polled at 10 s, interval 60 s), a1 only at 100 s (its poll ended with its last link).
+  using Hit = std::pair<std::string, int64_t>;
+  CHECK(on_a ==
+        std::vector<Hit>{
+            {"/a1", 0}, {"/a2", 10}, {"/a3", 20}, {"/x.xml", 30}, {"/y.xml", 40}, {"/a2", 70}});
+  for (size_t i = 1; i < on_a.size(); ++i)
+    CHECK(on_a[i].second - on_a[i - 1].second >= 10);
+  // Host B was polled on its own interval, never held up by host A (both at 0 s and 30 s).
+  CHECK(on_b == std::vector<int64_t>{0, 15, 30, 45, 60});
+  CHECK(rig.seen.size() == 2);
+  CHECK(rig.store->load_source("a1")->value().consecutive_failures == 0);
+}
+
+TEST_CASE("local files are not held up by the host interval") {
+  test::TempDir files;
+  test::write_file(files / "one.xml", cap("one"));
+  test::write_file(files / "two.xml", cap("two"));
+  Rig rig;
+  PollerOptions options;
+  options.min_host_interval = Duration{60'000};
+  auto format = find_format("cap");
+  Poller p(
+      {SourceSpec{"one", format, "file://" + (files / "one.xml").string(), Duration{60'000}},
+       SourceSpec{"two", format, "file://" + (files / "two.xml").string(), Duration{60'000}}},
+      options, rig.store.get(),
+      [&rig](const Document& d) {
+        rig.seen.push_back(d.xml);
+        return Taken::kAccepted;
+      },
+      rig.clock, [] { return 0.5; });
+  settle(p);
+  CHECK(rig.seen.size() == 2);
+}
+
+TEST_CASE("first polls can be spread over the interval") {
+  test::HttpFixture http;
+  std::atomic<int> hits{0};
+  http.server.Get("/feed", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_content("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>", "application/atom+xml");
+  });
+  Rig rig;
+  PollerOptions options = ungated();
+  options.first_poll_spread = Duration{60'000};
+  Poller p(
+      {SourceSpec{"s", find_format("cap-atom"), http.url("/feed"), Duration{20'000}}}, options,
+      rig.store.get(), [](const Document&) { return Taken::kAccepted; }, rig.clock,
+      [] { return 0.5; });
+  settle(p);
+  CHECK(hits == 0);  // put off by 0.5 x min(spread, interval) = 10 s
+  rig.clock.advance(Duration{9'999});
+  settle(p);
+  CHECK(hits == 0);
+  rig.clock.advance(Duration{1});
+  settle(p);
+  CHECK(hits == 1);
 }

@@ -441,7 +441,7 @@ TEST_CASE("sensor: USGS no-data and provisional values, and malformed fields") {
   CHECK(has_problem(poll("usgs-water", opts, "[]", ""), "no value.timeSeries"));
 }
 
-TEST_CASE("sensor: bad CSV lines are reported with their numbers; the rest goes on") {
+TEST_CASE("sensor: bad CSV lines are reported with their numbers, the rest goes on") {
   auto opts = options("csv-readings", kGaugeLevels);
   std::string body =
       "\xEF\xBB\xBFstation,time,value\r\n"

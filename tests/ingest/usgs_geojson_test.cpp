@@ -12,6 +12,7 @@
 #include "capcast/cap/parse.h"
 #include "capcast/cap/validate.h"
 #include "capcast/ingest/format.h"
+#include "capcast/ingest/settings.h"
 #include "support/helpers.h"
 #include "support/process.h"
 
@@ -312,7 +313,7 @@ TEST_CASE("usgs-geojson: update_on_any_change = false ignores a new `updated` al
   CHECK(strict.alerts[0].msg_type == "Update");
 }
 
-TEST_CASE("usgs-geojson: status deleted and reclassification cancel; unknown events do not") {
+TEST_CASE("usgs-geojson: status deleted and reclassification cancel, unknown events do not") {
   auto opts = options();
   Poll first =
       poll(feed({feature("us1", 5.0, kT0, kT0 + 1000), feature("us2", 5.0, kT0, kT0)}), opts);
@@ -536,4 +537,27 @@ TEST_CASE("usgs-geojson: every produced alert passes xmllint with the official C
        at = output.find(" validates", at + 1))
     ++validates;
   CHECK(validates == docs.size());
+}
+
+TEST_CASE("usgs-geojson and gdacs-rss: a configuration must set a valid sender") {
+  config::Schema schema{{ingest_section(), source_section()}};
+  auto load = [&](const std::string& type, const std::string& sender_line) {
+    auto doc = config::load_string("[[source]]\nname = \"feed\"\ntype = \"" + type +
+                                       "\"\nurl = \"https://example.org/feed\"\n" + sender_line,
+                                   "sources.toml", schema);
+    REQUIRE(doc.ok());
+    return sources_from(*doc);
+  };
+  for (const std::string type : {"usgs-geojson", "gdacs-rss"}) {
+    INFO(type);
+    auto unset = load(type, "");
+    REQUIRE_FALSE(unset.ok());
+    CHECK(unset.status().message().find("sources.toml:1:") != std::string::npos);
+    CHECK(unset.status().message().find("set sender") != std::string::npos);
+    auto spaced = load(type, "sender = \"Met Service, Kenya\"\n");
+    REQUIRE_FALSE(spaced.ok());
+    CHECK(spaced.status().message().find("sources.toml:5:") != std::string::npos);
+    CHECK(spaced.status().message().find("may not contain spaces, commas") != std::string::npos);
+    CHECK(load(type, "sender = \"quakes@met.example.org\"\n").ok());
+  }
 }

@@ -48,7 +48,7 @@ TEST_CASE("capcast send delivers one alert to the --channel URLs given, exit 0")
     CHECK(test::read_file(e.path()) == test::read_file(test::samples_dir() / kSample));
 }
 
-TEST_CASE("capcast send: a persistent store remembers the alert; the second send sends nothing") {
+TEST_CASE("capcast send: a persistent store remembers the alert, a second send sends nothing") {
   test::TempDir dir;
   test::write_file(dir / "c.toml",
                    "[dispatch]\nsend_expired = true\n"

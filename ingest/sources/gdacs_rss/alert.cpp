@@ -42,8 +42,7 @@ std::vector<config::Key> keys() {
   using config::Type;
   using config::Value;
   return {
-      Key{"sender", Type::kString, Value{std::string("sender-not-configured.invalid")}, false,
-          false,
+      Key{"sender", Type::kString, Value{std::string(kSenderPlaceholder)}, false, false,
           "CAP <sender> of the alerts this source maps (relayed GDACS CAP keeps GDACS's): your "
           "organisation's domain or OID (CAP 1.2 §3.2.1). The default is a placeholder to "
           "replace"},

@@ -13,8 +13,7 @@ using config::Value;
 
 std::vector<Key> keys() {
   return {
-      Key{"sender", Type::kString, Value{std::string("sender-not-configured.invalid")}, false,
-          false,
+      Key{"sender", Type::kString, Value{std::string(kSenderPlaceholder)}, false, false,
           "CAP <sender> of the alerts this source issues: your organisation's domain or OID "
           "(CAP 1.2 §3.2.1). The default is a placeholder to replace"},
       Key{"min_magnitude", Type::kDouble, Value{4.5}, false, false,

@@ -39,6 +39,10 @@ struct Format {
   Extracted (*extract)(const Input& input);
 };
 
+// The default `sender` of the formats that make CAP: a placeholder (".invalid", RFC 2606) that a
+// configuration must replace (sources_from refuses it); tools such as `capcast convert` accept it.
+inline constexpr const char* kSenderPlaceholder = "sender-not-configured.invalid";
+
 // Every registered format.
 const std::vector<Format>& formats();
 // nullptr when no format has that name.

@@ -1,0 +1,84 @@
+// Broker URLs of mqtt sources: mqtt://user:password@host:port, split so that the credentials go
+// to the MQTT CONNECT packet and never into a log. Pure functions.
+#include <optional>
+#include <string>
+
+#include "capcast/ingest/subscriber.h"
+
+namespace capcast::ingest {
+namespace {
+
+// RFC 3986 §2.1 percent-decoding; nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_subscription(std::string_view url) {
+  return url.rfind("mqtt://", 0) == 0 || url.rfind("mqtts://", 0) == 0;
+}
+
+Result<BrokerUrl> parse_broker_url(std::string_view url) {
+  BrokerUrl b;
+  std::string_view rest;
+  if (url.rfind("mqtts://", 0) == 0) {
+    b.tls = true;
+    rest = url.substr(8);
+  } else if (url.rfind("mqtt://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
+    return invalid_argument("not an mqtt:// or mqtts:// URL");
+  }
+  // The authority ends at the first '/', '?' or '#' (RFC 3986 §3.2); topics are configured
+  // apart, so a path is ignored.
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view info = authority.substr(0, at);
+    authority.remove_prefix(at + 1);
+    auto colon = info.find(':');
+    auto user = percent_decode(info.substr(0, colon));
+    auto password = percent_decode(colon == std::string_view::npos ? std::string_view()
+                                                                   : info.substr(colon + 1));
+    if (!user || !password) return invalid_argument("malformed %-escape in the user or password");
+    b.user = std::move(*user);
+    b.password = std::move(*password);
+  }
+  if (authority.empty() || authority.front() == ':') return invalid_argument("no host");
+  std::string host(authority);
+  // A port is digits after the last ':' that is not inside an IPv6 literal's brackets.
+  auto colon = host.rfind(':');
+  bool has_port = colon != std::string::npos && host.find(']', colon) == std::string::npos;
+  if (has_port) {
+    std::string port = host.substr(colon + 1);
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) == 0 ||
+        std::stoi(port) > 65535) {
+      return invalid_argument("port '" + port + "' is not a TCP port");
+    }
+  } else {
+    host += b.tls ? ":8883" : ":1883";
+  }
+  b.server = (b.tls ? "mqtts://" : "mqtt://") + host;
+  return b;
+}
+
+}  // namespace capcast::ingest
