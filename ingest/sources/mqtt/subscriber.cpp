@@ -6,8 +6,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 #include "capcast/core/redact.h"
 
@@ -194,6 +196,17 @@ void MqttSubscriber::Impl::connection_lost(const std::string& cause) {
 
 void MqttSubscriber::Impl::take(Document doc) {
   Taken t = sink_(doc);
+  // Paho has acknowledged the message to the broker on receipt (QoS 1), so a store failure here
+  // would lose it: keep it and try again, waiting longer each time (1 s doubling to 30 s), until
+  // it is stored or capcast stops. Meanwhile Paho queues (and persists) what else arrives.
+  for (int64_t wait_ms = 1000; t == Taken::kFailed && !stop_;
+       wait_ms = std::min<int64_t>(wait_ms * 2, 30'000)) {
+    spdlog::warn("source {}: {}: not stored; trying again in {} s", spec_.name, doc.url,
+                 wait_ms / 1000);
+    for (int64_t slept = 0; slept < wait_ms && !stop_; slept += 100)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!stop_) t = sink_(doc);
+  }
   std::lock_guard lock(mu_);
   switch (t) {
     case Taken::kAccepted:
@@ -210,10 +223,11 @@ void MqttSubscriber::Impl::take(Document doc) {
       state_.last_error = "refused a document from " + doc.url;
       break;
     case Taken::kFailed:
-      // The broker has its acknowledgement: only the publisher can send this one again.
+      // Still failing when capcast stopped: the broker has its acknowledgement, so only the
+      // publisher can send this one again.
       state_.last_error = "a document from " + doc.url + " could not be stored";
-      spdlog::error("source {}: {}: not stored, and lost for this subscription", spec_.name,
-                    doc.url);
+      spdlog::error("source {}: {}: not stored before capcast stopped: lost for this subscription",
+                    spec_.name, doc.url);
       break;
   }
   save_locked();
