@@ -29,6 +29,8 @@
 
 #include <array>
 #include <bit>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 
@@ -73,6 +75,30 @@ static_assert(names_are(xsd::kPairParticles, {"valueName", "value"}));
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Whether a[0, n) == b[0, n). Inline for the short names of CAP (4 to 12 bytes, most of them):
+// two overlapping loads from each side instead of a call to memcmp, which took 3 K instructions
+// per typical alert for the tag names alone; with end_tag, the one pass went from 43.9 K to
+// 41.4 K instructions per typical alert (callgrind).
+bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a0, a1, b0, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return std::memcmp(a, b, n) == 0;
 }
 
 // Text bytes by what they need: most are plain and end no run.
@@ -417,8 +443,7 @@ class Reader {
       skip_space();
       if (xml_.size() - at_ < 2 || xml_[at_] != '<') return false;
       if (xml_[at_ + 1] == '/') {
-        at_ += 2;
-        if (!eat(qname) || !eat(">")) return false;
+        if (!end_tag(qname)) return false;
         break;
       }
       const size_t start = ++at_;
@@ -429,7 +454,9 @@ class Reader {
       const std::string_view name = xml_.substr(at_, gt - at_);
       at_ = gt + 1;
       size_t q = p;
-      while (q < type.count && name != type.particles[q].name)
+      while (q < type.count &&
+             !(name.size() == type.particles[q].name.size() &&
+               same_bytes(name.data(), type.particles[q].name.data(), name.size())))
         ++q;
       if (q == type.count) return false;  // unknown, or out of order
       if (q == p) {
@@ -485,7 +512,7 @@ class Reader {
     }
     std::string_view raw = xml_.substr(at_, i - at_);
     at_ = i;
-    if (!eat("</") || !eat(qname) || !eat(">")) return false;
+    if (!end_tag(qname)) return false;
     if (!entities) {
       bool blank = true;
       for (size_t k = 0; blank && k < raw.size(); ++k)
@@ -529,6 +556,16 @@ class Reader {
 #endif
     while (at_ < xml_.size() && is_space(xml_[at_]))
       ++at_;
+  }
+  // "</" qname ">" at at_, read.
+  bool end_tag(std::string_view qname) {
+    const size_t n = qname.size();
+    if (xml_.size() - at_ < n + 3 || xml_[at_] != '<' || xml_[at_ + 1] != '/' ||
+        xml_[at_ + 2 + n] != '>' || !same_bytes(xml_.data() + at_ + 2, qname.data(), n)) {
+      return false;
+    }
+    at_ += n + 3;
+    return true;
   }
   bool eat(std::string_view s) {
     if (xml_.substr(at_).starts_with(s)) {
