@@ -14,22 +14,10 @@
 #include "capcast/ingest/fetcher.h"
 #include "capcast/ingest/format.h"
 #include "commands.h"
+#include "input.h"
 
 namespace capcast::app {
 namespace {
-
-bool read_all(const std::string& path, std::string& out) {
-  if (path == "-") {
-    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
-}
 
 // The identifier made safe as a file name (it may hold '/' or ':').
 std::string file_name(const std::string& identifier) {
@@ -55,7 +43,7 @@ int convert_command(const ConvertCmdOptions& o) {
     return kExitUsage;
   }
   std::string body;
-  if (!read_all(o.input, body)) {
+  if (!read_input(o.input, body)) {
     std::cerr << o.input << ": cannot read the file\n";
     return kExitUsage;
   }
@@ -73,7 +61,7 @@ int convert_command(const ConvertCmdOptions& o) {
       return kExitUsage;
     }
     std::string text;
-    if (!read_all(o.thresholds, text)) {
+    if (!read_input(o.thresholds, text)) {
       std::cerr << o.thresholds << ": cannot read the file\n";
       return kExitUsage;
     }
@@ -109,7 +97,7 @@ int convert_command(const ConvertCmdOptions& o) {
   ingest::Extracted ex = format->extract(in);
   for (const auto& link : ex.links) {
     std::string doc;
-    if (link.rfind("file://", 0) == 0 && read_all(link.substr(7), doc)) {
+    if (link.rfind("file://", 0) == 0 && read_input(link.substr(7), doc)) {
       ex.documents.push_back(std::move(doc));
     } else {
       ex.problems.push_back(link +

@@ -11,13 +11,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "accept.h"
@@ -29,22 +26,10 @@
 #include "capcast/dispatch/registry.h"
 #include "capcast/store/store.h"
 #include "commands.h"
+#include "input.h"
 
 namespace capcast::app {
 namespace {
-
-bool read_all(const std::string& name, std::string& out) {
-  if (name == "-") {
-    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
-  }
-  std::ifstream in(name, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
-}
 
 // A TOML basic string (TOML 1.0 "Basic strings": backslash and quote escaped, no control chars).
 std::string toml_string(const std::string& s) {
@@ -139,7 +124,7 @@ struct Progress {
 
 int send_command(const SendCmdOptions& options) {
   std::string xml;
-  if (!read_all(options.file, xml)) {
+  if (!read_input(options.file, xml)) {
     std::cerr << "capcast send: " << options.file << ": cannot read the file\n";
     return kExitUsage;
   }

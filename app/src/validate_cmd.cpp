@@ -1,34 +1,16 @@
 // `capcast validate [--format text|json] FILE...`: one line per finding,
 // "FILE: LEVEL: PATH: message [rule]"; exit 0 when no file has an error, 1 when any has, 2 on a
 // usage error (including a file that cannot be read). "-" reads standard input.
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "capcast/cap/channel_fit.h"
 #include "capcast/cap/profile.h"
 #include "capcast/cap/validate.h"
 #include "commands.h"
+#include "input.h"
 
 namespace capcast::app {
-namespace {
-
-bool read_input(const std::string& name, std::string& out) {
-  if (name == "-") {
-    out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
-  }
-  std::ifstream in(name, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
-}
-
-}  // namespace
 
 int validate_command(const ValidateCmdOptions& options) {
   if (options.format != "text" && options.format != "json") {

@@ -262,17 +262,7 @@ class SqliteStore final : public Store {
   Result<AcceptResult> accept_alert(const NewAlert& a,
                                     const std::vector<std::string>& channels) override {
     std::lock_guard lock(mu_);
-    if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    auto result = accept_locked(a, channels);
-    if (!result.ok()) {
-      exec("ROLLBACK");
-      return result;
-    }
-    if (auto s = exec("COMMIT"); !s.ok()) {
-      exec("ROLLBACK");
-      return s;
-    }
-    return result;
+    return in_transaction([&] { return accept_locked(a, channels); });
   }
 
   Result<std::vector<AlertRow>> recent_alerts(int limit) override {
@@ -302,34 +292,28 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit) override {
     std::lock_guard lock(mu_);
-    if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    std::vector<Delivery> out;
-    {
-      Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
-                   " FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ? "
-                   "ORDER BY priority, next_attempt_ms, id LIMIT ?")
-                      .c_str());
-      s.bind(1, now_ms).bind(2, int64_t{limit});
-      int rc;
-      while ((rc = s.step()) == SQLITE_ROW)
-        out.push_back(read_delivery(s));
-      if (rc != SQLITE_DONE) {
-        exec("ROLLBACK");
-        return db_error(db_, "claiming deliveries");
+    return in_transaction([&]() -> Result<std::vector<Delivery>> {
+      std::vector<Delivery> out;
+      {
+        Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
+                     " FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ? "
+                     "ORDER BY priority, next_attempt_ms, id LIMIT ?")
+                        .c_str());
+        s.bind(1, now_ms).bind(2, int64_t{limit});
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW)
+          out.push_back(read_delivery(s));
+        if (rc != SQLITE_DONE) return db_error(db_, "claiming deliveries");
       }
-    }
-    for (auto& d : out) {
-      Stmt u(db_, "UPDATE deliveries SET state = 1, attempts = attempts + 1 WHERE id = ?");
-      u.bind(1, d.id);
-      if (u.step() != SQLITE_DONE) {
-        exec("ROLLBACK");
-        return db_error(db_, "claiming deliveries");
+      for (auto& d : out) {
+        Stmt u(db_, "UPDATE deliveries SET state = 1, attempts = attempts + 1 WHERE id = ?");
+        u.bind(1, d.id);
+        if (u.step() != SQLITE_DONE) return db_error(db_, "claiming deliveries");
+        d.state = DeliveryState::kInFlight;
+        d.attempts += 1;
       }
-      d.state = DeliveryState::kInFlight;
-      d.attempts += 1;
-    }
-    if (auto s = exec("COMMIT"); !s.ok()) return s;
-    return out;
+      return out;
+    });
   }
 
   Status finish_attempt(int64_t id, DeliveryState state, int64_t next_attempt_ms,
@@ -359,17 +343,18 @@ class SqliteStore final : public Store {
   Result<std::vector<Expired>> expire_due(int64_t now_ms,
                                           const std::vector<std::string>& channels) override {
     std::lock_guard lock(mu_);
-    if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    auto result = expire_locked(now_ms, channels);
-    if (!result.ok()) {
-      exec("ROLLBACK");
-      return result;
+    // The engine asks on every pass: a read decides first, so that a pass with nothing to
+    // expire (nearly all of them) does not take the write lock that accept_alert needs.
+    {
+      Stmt any(db_,
+               "SELECT 1 FROM alerts "
+               "WHERE state = 'active' AND expires_ms IS NOT NULL AND expires_ms <= ? LIMIT 1");
+      any.bind(1, now_ms);
+      int rc = any.step();
+      if (rc == SQLITE_DONE) return std::vector<Expired>();
+      if (rc != SQLITE_ROW) return db_error(db_, "finding expired alerts");
     }
-    if (auto s = exec("COMMIT"); !s.ok()) {
-      exec("ROLLBACK");
-      return s;
-    }
-    return result;
+    return in_transaction([&] { return expire_locked(now_ms, channels); });
   }
 
   Result<std::vector<int64_t>> linked(int64_t alert_id) override {
@@ -453,6 +438,23 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Runs `body` (which returns a Result) in one write transaction: committed when it succeeds,
+  // rolled back when it fails or the commit does. Called with mu_ held.
+  template <typename Body>
+  auto in_transaction(Body body) -> decltype(body()) {
+    if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    auto result = body();
+    if (!result.ok()) {
+      exec("ROLLBACK");
+      return result;
+    }
+    if (auto s = exec("COMMIT"); !s.ok()) {
+      exec("ROLLBACK");
+      return s;
+    }
+    return result;
+  }
+
   static constexpr const char* kSourceSelect =
       "SELECT name, etag, last_modified, last_attempt_ms, last_success_ms, last_error, "
       "consecutive_failures, alerts_accepted, memory FROM sources";
