@@ -36,7 +36,9 @@ class HostGate {
       free_.push_back(std::move(item));
       return;
     }
-    Host& h = hosts_[host];
+    auto [it, added] = hosts_.try_emplace(host);
+    Host& h = it->second;
+    if (added) h.name = &it->first;
     if (h.turns.empty()) ready_.emplace(h.next_allowed, &h);
     auto& q = h.queues[source];
     if (q.empty()) h.turns.push_back(source);
@@ -83,6 +85,7 @@ class HostGate {
 
  private:
   struct Host {
+    const std::string* name = nullptr;  // its key in hosts_
     TimePoint next_allowed = TimePoint::min();
     std::deque<size_t> turns;                // sources with requests waiting, in turn order
     std::map<size_t, std::deque<T>> queues;  // per source, in the order they were pushed
@@ -91,8 +94,16 @@ class HostGate {
   Duration min_interval_;
   std::map<std::string, Host> hosts_;  // every host seen, to remember when it was last used
   // The hosts with requests waiting, by when they may next start one (so a release visits only
-  // the hosts it releases from).
-  std::set<std::pair<TimePoint, Host*>> ready_;
+  // the hosts it releases from), then by name: hosts due at the same time are released in a
+  // fixed order, not in the order of their addresses in memory.
+  struct Sooner {
+    bool operator()(const std::pair<TimePoint, Host*>& a,
+                    const std::pair<TimePoint, Host*>& b) const {
+      if (a.first != b.first) return a.first < b.first;
+      return *a.second->name < *b.second->name;
+    }
+  };
+  std::set<std::pair<TimePoint, Host*>, Sooner> ready_;
   std::vector<T> free_;  // ungated items
   size_t waiting_ = 0;
 };
