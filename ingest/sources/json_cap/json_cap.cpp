@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "capcast/cap/datetime.h"
+#include "capcast/cap/enums.h"
 #include "capcast/cap/serialize.h"
 #include "capcast/cap/validate.h"
 
@@ -266,6 +267,44 @@ void emit(const cap::Alert& alert, Problems& pr, Extracted& out) {
     if (!pr.failed()) out.documents.push_back(std::move(xml));
   }
   pr.flush_to(out);
+}
+
+void read_info_members(const Json& j, const std::string& prefix, const InfoSpelling& spelling,
+                       Problems& pr, cap::Info& i) {
+  auto field = [&](const char* name) { return prefix + name; };
+  auto pairs = [&](const char* name) {
+    return spelling.pairs_as_objects ? pairs_from_object(member(j, name), field(name), pr)
+                                     : pairs_from_array(member(j, name), field(name), pr);
+  };
+  i.categories =
+      enum_texts(member(j, "category"), field("category"), pr, cap::parse_category, kCategory);
+  if (absent_or_empty(member(j, "category"))) {
+    pr.fail(field("category"), "is missing (CAP 1.2 §3.2.2 requires one)");
+  }
+  i.event = required_text(member(j, "event"), field("event"), pr);
+  i.response_types = enum_texts(member(j, spelling.response_types), field(spelling.response_types),
+                                pr, cap::parse_response_type, kResponse);
+  i.urgency =
+      enum_text(member(j, "urgency"), field("urgency"), pr, cap::parse_urgency, kUrgency, true)
+          .value_or("");
+  i.severity =
+      enum_text(member(j, "severity"), field("severity"), pr, cap::parse_severity, kSeverity, true)
+          .value_or("");
+  i.certainty = enum_text(member(j, "certainty"), field("certainty"), pr, cap::parse_certainty,
+                          kCertainty, true)
+                    .value_or("");
+  i.audience = text(member(j, "audience"), field("audience"), pr);
+  i.event_codes = pairs("eventCode");
+  i.effective = datetime(member(j, "effective"), field("effective"), pr);
+  i.onset = datetime(member(j, "onset"), field("onset"), pr);
+  i.expires = datetime(member(j, "expires"), field("expires"), pr);
+  i.sender_name = text(member(j, "senderName"), field("senderName"), pr);
+  i.headline = text(member(j, "headline"), field("headline"), pr);
+  i.description = text(member(j, "description"), field("description"), pr);
+  i.instruction = text(member(j, "instruction"), field("instruction"), pr);
+  i.web = text(member(j, "web"), field("web"), pr);
+  i.contact = text(member(j, "contact"), field("contact"), pr);
+  i.parameters = pairs(spelling.parameters);
 }
 
 }  // namespace capcast::ingest::json_cap

@@ -97,6 +97,39 @@ std::vector<cap::ValuePair> pairs_from_object(const Json* v, const std::string& 
 // {"valueName": ..., "value": ...} (MeteoAlarm geocode, parameter, eventCode).
 std::vector<cap::ValuePair> pairs_from_array(const Json* v, const std::string& field, Problems& pr);
 
+// CAP 1.2's enumerations (§3.2.1, §3.2.2), listed in the messages that refuse a value.
+inline constexpr const char* kStatus = "Actual, Exercise, System, Test, Draft (CAP 1.2 §3.2.1)";
+inline constexpr const char* kMsgType = "Alert, Update, Cancel, Ack, Error (CAP 1.2 §3.2.1)";
+inline constexpr const char* kScope = "Public, Restricted, Private (CAP 1.2 §3.2.1)";
+inline constexpr const char* kCategory =
+    "Geo, Met, Safety, Security, Rescue, Fire, Health, Env, Transport, Infra, CBRNE, Other "
+    "(CAP 1.2 §3.2.2)";
+inline constexpr const char* kResponse =
+    "Shelter, Evacuate, Prepare, Execute, Avoid, Monitor, Assess, AllClear, None (CAP 1.2 §3.2.2)";
+inline constexpr const char* kUrgency =
+    "Immediate, Expected, Future, Past, Unknown (CAP 1.2 §3.2.2)";
+inline constexpr const char* kSeverity =
+    "Extreme, Severe, Moderate, Minor, Unknown (CAP 1.2 §3.2.2)";
+inline constexpr const char* kCertainty =
+    "Observed, Likely, Possible, Unlikely, Unknown (CAP 1.2 §3.2.2)";
+
+// How a CAP-in-JSON format spells the <info> members whose names or shapes differ.
+struct InfoSpelling {
+  const char* response_types;  // "responseType" (MeteoAlarm), "response" (NWS)
+  const char* parameters;      // "parameter", "parameters"
+  // Pairs (eventCode, parameter) as objects {"name": [values]} (NWS) rather than arrays of
+  // {"valueName", "value"} (MeteoAlarm).
+  bool pairs_as_objects;
+};
+
+// Reads the <info> members from category to parameter in the schema's order (CAP 1.2 §3.2.2),
+// so that problems come in that order too: category (required), event, responseType, urgency,
+// severity and certainty (required), audience, eventCode, effective, onset, expires, senderName,
+// headline, description, instruction, web, contact, parameter. `prefix` is the field path before
+// each member's name (e.g. "features[0].properties.").
+void read_info_members(const Json& j, const std::string& prefix, const InfoSpelling& spelling,
+                       Problems& pr, cap::Info& i);
+
 // A feed date-time in CAP form, "YYYY-MM-DDThh:mm:ss±hh:mm" (CAP 1.2 §3.3.2): the offset is
 // kept as written, except that UTC ("Z", "+00:00") is written "-00:00" as §3.3.2 requires, and
 // fractional seconds, which CAP's form has no room for, are dropped (truncated). A time without

@@ -17,17 +17,9 @@ using json_cap::member;
 using json_cap::Problems;
 using json_cap::text;
 
-constexpr const char* kStatus = "Actual, Exercise, System, Test, Draft (CAP 1.2 §3.2.1)";
-constexpr const char* kMsgType = "Alert, Update, Cancel, Ack, Error (CAP 1.2 §3.2.1)";
-constexpr const char* kScope = "Public, Restricted, Private (CAP 1.2 §3.2.1)";
-constexpr const char* kCategory =
-    "Geo, Met, Safety, Security, Rescue, Fire, Health, Env, Transport, Infra, CBRNE, Other "
-    "(CAP 1.2 §3.2.2)";
-constexpr const char* kResponse =
-    "Shelter, Evacuate, Prepare, Execute, Avoid, Monitor, Assess, AllClear, None (CAP 1.2 §3.2.2)";
-constexpr const char* kUrgency = "Immediate, Expected, Future, Past, Unknown (CAP 1.2 §3.2.2)";
-constexpr const char* kSeverity = "Extreme, Severe, Moderate, Minor, Unknown (CAP 1.2 §3.2.2)";
-constexpr const char* kCertainty = "Observed, Likely, Possible, Unlikely, Unknown (CAP 1.2 §3.2.2)";
+using json_cap::kMsgType;
+using json_cap::kScope;
+using json_cap::kStatus;
 
 // Calls fn(element, field) for each element of an array, or once for a single object.
 template <class Fn>
@@ -80,36 +72,9 @@ cap::Info info_of(const Json& j, const std::string& f, Problems& pr) {
   // Each member service writes one <info> per language (hr-HR and en-GB for DHMZ); absent, the
   // CAP default "en-US" applies (§3.2.2) and the element stays absent.
   i.language = text(member(j, "language"), f + ".language", pr);
-  i.categories = json_cap::enum_texts(member(j, "category"), f + ".category", pr,
-                                      cap::parse_category, kCategory);
-  if (json_cap::absent_or_empty(member(j, "category"))) {
-    pr.fail(f + ".category", "is missing (CAP 1.2 §3.2.2 requires one)");
-  }
-  i.event = json_cap::required_text(member(j, "event"), f + ".event", pr);
-  i.response_types = json_cap::enum_texts(member(j, "responseType"), f + ".responseType", pr,
-                                          cap::parse_response_type, kResponse);
-  i.urgency = json_cap::enum_text(member(j, "urgency"), f + ".urgency", pr, cap::parse_urgency,
-                                  kUrgency, true)
-                  .value_or("");
-  i.severity = json_cap::enum_text(member(j, "severity"), f + ".severity", pr, cap::parse_severity,
-                                   kSeverity, true)
-                   .value_or("");
-  i.certainty = json_cap::enum_text(member(j, "certainty"), f + ".certainty", pr,
-                                    cap::parse_certainty, kCertainty, true)
-                    .value_or("");
-  i.audience = text(member(j, "audience"), f + ".audience", pr);
-  i.event_codes = json_cap::pairs_from_array(member(j, "eventCode"), f + ".eventCode", pr);
-  i.effective = json_cap::datetime(member(j, "effective"), f + ".effective", pr);
-  i.onset = json_cap::datetime(member(j, "onset"), f + ".onset", pr);
-  i.expires = json_cap::datetime(member(j, "expires"), f + ".expires", pr);
-  i.sender_name = text(member(j, "senderName"), f + ".senderName", pr);
-  i.headline = text(member(j, "headline"), f + ".headline", pr);
-  i.description = text(member(j, "description"), f + ".description", pr);
-  i.instruction = text(member(j, "instruction"), f + ".instruction", pr);
-  i.web = text(member(j, "web"), f + ".web", pr);
-  i.contact = text(member(j, "contact"), f + ".contact", pr);
-  // awareness_level "2; yellow; Moderate", awareness_type "1; Wind" (MeteoAlarm profile).
-  i.parameters = json_cap::pairs_from_array(member(j, "parameter"), f + ".parameter", pr);
+  // eventCode and parameter as arrays of valueName/value, like awareness_level "2; yellow;
+  // Moderate" and awareness_type "1; Wind" (MeteoAlarm profile).
+  json_cap::read_info_members(j, f + ".", {"responseType", "parameter", false}, pr, i);
   each_object(member(j, "resource"), f + ".resource", pr, [&](const Json& e, const std::string& g) {
     i.resources.push_back(resource_of(e, g, pr));
   });

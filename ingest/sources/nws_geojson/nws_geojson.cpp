@@ -21,17 +21,9 @@ using json_cap::Problems;
 // The enumerations, as the OpenAPI schemas AlertStatus, AlertMessageType, AlertSeverity,
 // AlertCertainty, AlertUrgency and the Alert's category and response list them; each is exactly
 // CAP 1.2's (§3.2.1, §3.2.2), so a value outside them is refused rather than guessed.
-constexpr const char* kStatus = "Actual, Exercise, System, Test, Draft (CAP 1.2 §3.2.1)";
-constexpr const char* kMsgType = "Alert, Update, Cancel, Ack, Error (CAP 1.2 §3.2.1)";
-constexpr const char* kScope = "Public, Restricted, Private (CAP 1.2 §3.2.1)";
-constexpr const char* kCategory =
-    "Geo, Met, Safety, Security, Rescue, Fire, Health, Env, Transport, Infra, CBRNE, Other "
-    "(CAP 1.2 §3.2.2)";
-constexpr const char* kResponse =
-    "Shelter, Evacuate, Prepare, Execute, Avoid, Monitor, Assess, AllClear, None (CAP 1.2 §3.2.2)";
-constexpr const char* kUrgency = "Immediate, Expected, Future, Past, Unknown (CAP 1.2 §3.2.2)";
-constexpr const char* kSeverity = "Extreme, Severe, Moderate, Minor, Unknown (CAP 1.2 §3.2.2)";
-constexpr const char* kCertainty = "Observed, Likely, Possible, Unlikely, Unknown (CAP 1.2 §3.2.2)";
+using json_cap::kMsgType;
+using json_cap::kScope;
+using json_cap::kStatus;
 
 // <references>: the API's `references` array of {identifier, sender, sent} (OpenAPI
 // Alert.references: "prior alerts that this alert updates or replaces"), then the triples of the
@@ -87,40 +79,12 @@ cap::Info info_of(const Json& p, const Json* geometry, const std::string& pre, P
   // NWS issues English and Spanish alerts; newer responses say which in `language`. Absent, the
   // CAP default applies: "en-US" (CAP 1.2 §3.2.2), written out.
   i.language = text(member(p, "language"), pre + "language", pr).value_or("en-US");
-  i.categories = json_cap::enum_texts(member(p, "category"), pre + "category", pr,
-                                      cap::parse_category, kCategory);
-  if (json_cap::absent_or_empty(member(p, "category"))) {
-    pr.fail(pre + "category", "is missing (CAP 1.2 §3.2.2 requires one)");
-  }
-  i.event = json_cap::required_text(member(p, "event"), pre + "event", pr);
   // OpenAPI Alert.response: "This corresponds to responseType in the CAP specification."
-  i.response_types = json_cap::enum_texts(member(p, "response"), pre + "response", pr,
-                                          cap::parse_response_type, kResponse);
-  i.urgency = json_cap::enum_text(member(p, "urgency"), pre + "urgency", pr, cap::parse_urgency,
-                                  kUrgency, true)
-                  .value_or("");
-  i.severity = json_cap::enum_text(member(p, "severity"), pre + "severity", pr, cap::parse_severity,
-                                   kSeverity, true)
-                   .value_or("");
-  i.certainty = json_cap::enum_text(member(p, "certainty"), pre + "certainty", pr,
-                                    cap::parse_certainty, kCertainty, true)
-                    .value_or("");
-  i.audience = text(member(p, "audience"), pre + "audience", pr);
   // eventCode {"SAME": ["FFA"], "NationalWeatherService": ["FAA"]}: one <eventCode> per value.
-  i.event_codes = json_cap::pairs_from_object(member(p, "eventCode"), pre + "eventCode", pr);
-  i.effective = json_cap::datetime(member(p, "effective"), pre + "effective", pr);
-  i.onset = json_cap::datetime(member(p, "onset"), pre + "onset", pr);
-  i.expires = json_cap::datetime(member(p, "expires"), pre + "expires", pr);
-  i.sender_name = text(member(p, "senderName"), pre + "senderName", pr);
-  i.headline = text(member(p, "headline"), pre + "headline", pr);
-  i.description = text(member(p, "description"), pre + "description", pr);
-  i.instruction = text(member(p, "instruction"), pre + "instruction", pr);
-  i.web = text(member(p, "web"), pre + "web", pr);
-  i.contact = text(member(p, "contact"), pre + "contact", pr);
   // OpenAPI Alert.parameters: "System-specific additional parameters ... The keys in this object
   // correspond to parameter definitions in the NWS CAP specification", each an array of values:
   // one <parameter> per value (BLOCKCHANNEL ["EAS", "NWEM", "CMAS"] is three, as in NWS CAP XML).
-  i.parameters = json_cap::pairs_from_object(member(p, "parameters"), pre + "parameters", pr);
+  json_cap::read_info_members(p, pre, {"response", "parameters", true}, pr, i);
 
   // One <area>: areaDesc; geocode {"SAME": [...], "UGC": [...]} (OpenAPI Alert.geocode) as one
   // <geocode> per code; the Feature's geometry as <polygon>s (lon,lat turned to lat,lon).
