@@ -18,6 +18,7 @@
 #include "capcast/core/redact.h"
 #include "capcast/ingest/fetcher.h"
 #include "capgen/capgen.h"
+#include "capgen/event_memory.h"
 #include "gdacs_rss.h"
 #include "item.h"
 
@@ -37,39 +38,15 @@ using Memory = std::map<std::string, Remembered>;  // by event ("EQ1200043")
 
 Memory load_memory(std::string_view text, std::vector<std::string>& problems) {
   Memory m;
-  if (text.empty()) return m;
-  json j = json::parse(text, nullptr, false);
-  const json* events = nullptr;
-  if (j.is_object()) {
-    auto e = j.find("events");
-    if (e != j.end() && e->is_object()) events = &*e;
-  }
-  if (!events) {
-    problems.push_back("remembered state is unreadable; starting afresh");
-    return m;
-  }
-  for (auto it = events->begin(); it != events->end(); ++it) {
-    const json& e = it.value();
-    auto i64 = [&](const char* k, int64_t* out) {
-      auto f = e.find(k);
-      if (f == e.end() || !f->is_number_integer()) return false;
-      *out = f->get<int64_t>();
-      return true;
-    };
-    auto str = [&](const char* k, std::string* out) {
-      auto f = e.find(k);
-      if (f == e.end() || !f->is_string()) return false;
-      *out = f->get<std::string>();
-      return true;
-    };
+  capgen::load_events(text, problems, [&](const std::string& id, const json& e) {
     Remembered r;
-    if (!e.is_object() || !i64("episode", &r.episode) || !i64("sent", &r.sent_ms) ||
-        !str("references", &r.references) || !str("key", &r.key) || !i64("seen", &r.seen_ms)) {
-      problems.push_back("remembered event " + it.key() + " is unreadable; forgotten");
-      continue;
-    }
-    m.emplace(it.key(), std::move(r));
-  }
+    if (!capgen::get_i64(e, "episode", &r.episode) || !capgen::get_i64(e, "sent", &r.sent_ms) ||
+        !capgen::get_str(e, "references", &r.references) || !capgen::get_str(e, "key", &r.key) ||
+        !capgen::get_i64(e, "seen", &r.seen_ms))
+      return false;
+    m.emplace(id, std::move(r));
+    return true;
+  });
   return m;
 }
 
@@ -82,8 +59,7 @@ std::string save_memory(const Memory& m) {
                  {"key", r.key},
                  {"seen", r.seen_ms}};
   }
-  json j = {{"version", 1}, {"events", std::move(events)}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return capgen::save_events(std::move(events));
 }
 
 // The CAP link of an item, absolute, without a fragment, or "" when it cannot be fetched safely:
