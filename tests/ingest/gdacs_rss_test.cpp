@@ -441,21 +441,8 @@ TEST_CASE("gdacs-rss: every mapped alert passes xmllint with the official CAP 1.
            *first.ex.memory);
   docs.insert(docs.end(), update.ex.documents.begin(), update.ex.documents.end());
   REQUIRE(docs.size() == 16 + 21 + 1);
-  test::TempDir dir;
-  std::vector<std::string> cmd = {"/usr/bin/xmllint", "--noout", "--nonet", "--schema",
-                                  (test::source_dir() / "tests/data/xsd/CAP-v1.2.xsd").string()};
-  for (size_t k = 0; k < docs.size(); ++k) {
-    auto path = dir / ("gdacs-" + std::to_string(k) + ".xml");
-    test::write_file(path, docs[k]);
-    cmd.push_back(path.string());
-  }
-  std::string output;
-  int rc = test::run(cmd, &output);
-  INFO(output);
-  CHECK(rc == 0);
-  size_t validates = 0;
-  for (size_t at = output.find(" validates"); at != std::string::npos;
-       at = output.find(" validates", at + 1))
-    ++validates;
-  CHECK(validates == docs.size());
+  auto lint = test::xmllint_cap(docs);
+  INFO(lint.output);
+  CHECK(lint.rc == 0);
+  CHECK(lint.validates == docs.size());
 }

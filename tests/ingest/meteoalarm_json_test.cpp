@@ -199,21 +199,8 @@ TEST_CASE("meteoalarm-json: every produced alert passes xmllint with the officia
     for (auto& d : extract(feed({w})).documents)
       docs.push_back(std::move(d));
   }
-  test::TempDir dir;
-  std::vector<std::string> cmd = {"/usr/bin/xmllint", "--noout", "--nonet", "--schema",
-                                  (test::source_dir() / "tests/data/xsd/CAP-v1.2.xsd").string()};
-  for (size_t k = 0; k < docs.size(); ++k) {
-    auto path = dir / ("meteoalarm-" + std::to_string(k) + ".xml");
-    test::write_file(path, docs[k]);
-    cmd.push_back(path.string());
-  }
-  std::string output;
-  int rc = test::run(cmd, &output);
-  INFO(output);
-  CHECK(rc == 0);
-  size_t validates = 0;
-  for (size_t at = output.find(" validates"); at != std::string::npos;
-       at = output.find(" validates", at + 1))
-    ++validates;
-  CHECK(validates == docs.size());
+  auto lint = test::xmllint_cap(docs);
+  INFO(lint.output);
+  CHECK(lint.rc == 0);
+  CHECK(lint.validates == docs.size());
 }

@@ -566,22 +566,10 @@ TEST_CASE("sensor: every generated alert passes xmllint with the official CAP 1.
   add(poll("csv-readings", csv_opts, body, "", "site, with spaces"));
   REQUIRE(docs.size() == 8);
 
-  test::TempDir dir;
-  std::vector<std::string> cmd = {"/usr/bin/xmllint", "--noout", "--nonet", "--schema",
-                                  (test::source_dir() / "tests/data/xsd/CAP-v1.2.xsd").string()};
-  for (size_t i = 0; i < docs.size(); ++i) {
-    auto path = dir / ("alert-" + std::to_string(i) + ".xml");
-    test::write_file(path, docs[i]);
-    cmd.push_back(path.string());
-  }
-  std::string output;
-  int rc = test::run(cmd, &output);
-  INFO(output);
-  CHECK(rc == 0);
-  size_t validates = 0;
-  for (size_t pos = 0; (pos = output.find(" validates", pos)) != std::string::npos; ++pos)
-    ++validates;
-  CHECK(validates == docs.size());
+  auto lint = test::xmllint_cap(docs);
+  INFO(lint.output);
+  CHECK(lint.rc == 0);
+  CHECK(lint.validates == docs.size());
 }
 
 TEST_CASE("sensor: a configuration file's [[source]] drives the format, problems name its line") {

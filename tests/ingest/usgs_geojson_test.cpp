@@ -520,23 +520,10 @@ TEST_CASE("usgs-geojson: every produced alert passes xmllint with the official C
   for (const auto* more : {&first, &second})
     docs.insert(docs.end(), more->ex.documents.begin(), more->ex.documents.end());
   REQUIRE(docs.size() == 188 + 2 + 2);
-  test::TempDir dir;
-  std::vector<std::string> cmd = {"/usr/bin/xmllint", "--noout", "--nonet", "--schema",
-                                  (test::source_dir() / "tests/data/xsd/CAP-v1.2.xsd").string()};
-  for (size_t k = 0; k < docs.size(); ++k) {
-    auto path = dir / ("usgs-" + std::to_string(k) + ".xml");
-    test::write_file(path, docs[k]);
-    cmd.push_back(path.string());
-  }
-  std::string output;
-  int rc = test::run(cmd, &output);
-  INFO(output);
-  CHECK(rc == 0);
-  size_t validates = 0;
-  for (size_t at = output.find(" validates"); at != std::string::npos;
-       at = output.find(" validates", at + 1))
-    ++validates;
-  CHECK(validates == docs.size());
+  auto lint = test::xmllint_cap(docs);
+  INFO(lint.output);
+  CHECK(lint.rc == 0);
+  CHECK(lint.validates == docs.size());
 }
 
 TEST_CASE("usgs-geojson and gdacs-rss: a configuration must set a valid sender") {

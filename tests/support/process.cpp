@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/helpers.h"
+
 extern char** environ;
 
 namespace capcast::test {
@@ -109,6 +111,23 @@ int run(const std::vector<std::string>& argv, std::string* output) {
   }
   if (output) *output = p.output();
   return *rc;
+}
+
+XsdRun xmllint_cap(const std::vector<std::string>& docs) {
+  TempDir dir;
+  std::vector<std::string> cmd = {"/usr/bin/xmllint", "--noout", "--nonet", "--schema",
+                                  (source_dir() / "tests/data/xsd/CAP-v1.2.xsd").string()};
+  for (size_t k = 0; k < docs.size(); ++k) {
+    auto path = dir / ("alert-" + std::to_string(k) + ".xml");
+    write_file(path, docs[k]);
+    cmd.push_back(path.string());
+  }
+  XsdRun r;
+  r.rc = run(cmd, &r.output);
+  for (size_t at = r.output.find(" validates"); at != std::string::npos;
+       at = r.output.find(" validates", at + 1))
+    ++r.validates;
+  return r;
 }
 
 }  // namespace capcast::test

@@ -47,4 +47,14 @@ class Process {
 // Runs a command to completion; returns its exit code and combined output.
 int run(const std::vector<std::string>& argv, std::string* output = nullptr);
 
+// `xmllint --noout --nonet --schema` with the official CAP 1.2 XSD (tests/data/xsd) over each
+// document, written to a temporary folder first: its exit code, its output, and for how many
+// documents it said "validates".
+struct XsdRun {
+  int rc = -1;
+  std::string output;
+  size_t validates = 0;
+};
+XsdRun xmllint_cap(const std::vector<std::string>& docs);
+
 }  // namespace capcast::test
