@@ -278,7 +278,7 @@ const char* version_name(Version v) {
 
 Result<Parsed> parse(std::string_view original, const ParseOptions& options) {
   // The usual document, plain and valid CAP 1.2, in one pass (fast_parse.h).
-  if (auto fast = fast_parse(original, options)) return std::move(*fast);
+  if (Parsed fast; fast_parse(original, options, &fast)) return fast;
   // ISO-8859-1 is converted up front, so that positions and the signature's bytes are taken
   // from the same UTF-8 text that pugixml parses.
   auto converted = latin1_to_utf8(original);

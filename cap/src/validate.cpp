@@ -34,16 +34,17 @@ size_t Report::count(Level level) const {
 Report validate(std::string_view original, const ValidateOptions& options) {
   Report report;
   // The usual document, plain and valid CAP 1.2 (fast_parse.h): the model in one pass, which
-  // also establishes that the XML and schema layers have nothing to report.
-  if (auto fast = fast_parse(original, options.parse)) {
-    report.findings = check_rules(fast->alert);
+  // also establishes that the XML and schema layers have nothing to report. It fills the
+  // report's model in place (moving a whole Alert cost about 1 % of validate's time).
+  if (fast_parse(original, options.parse, &report.parsed.emplace())) {
+    report.findings = check_rules(report.parsed->alert);
     if (!options.profiles.empty()) {
-      auto prof = check_profiles(fast->alert, options.profiles);
+      auto prof = check_profiles(report.parsed->alert, options.profiles);
       report.findings.insert(report.findings.end(), prof.begin(), prof.end());
     }
-    report.parsed = std::move(*fast);
     return report;
   }
+  report.parsed.reset();
   auto converted = latin1_to_utf8(original);
   std::string_view xml = converted ? std::string_view(*converted) : original;
   pugi::xml_document doc;
