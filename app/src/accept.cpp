@@ -8,7 +8,8 @@
 
 namespace capcast::app {
 
-Result<store::NewAlert> to_new_alert(const std::string& source, const std::string& xml) {
+Result<store::NewAlert> to_new_alert(const std::string& source, const std::string& xml,
+                                     cap::Alert* parsed_out) {
   auto parsed = cap::parse(xml);
   if (!parsed.ok()) return parsed.status();
   const cap::Alert& a = parsed->alert;
@@ -75,6 +76,7 @@ Result<store::NewAlert> to_new_alert(const std::string& source, const std::strin
   }
   if (n.title.empty() && !a.infos.empty()) n.title = a.infos.front().event;
   if (n.title.empty()) n.title = a.msg_type + " " + a.identifier;
+  if (parsed_out) *parsed_out = std::move(parsed->alert);
   return n;
 }
 

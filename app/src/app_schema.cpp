@@ -2,6 +2,7 @@
 
 #include "capcast/dispatch/engine.h"
 #include "capcast/dispatch/registry.h"
+#include "capcast/dispatch/routing.h"
 #include "capcast/ingest/settings.h"
 
 namespace capcast::app {
@@ -66,6 +67,8 @@ const config::Schema& schema() {
     s.sections.push_back(ingest::source_section());
     s.sections.push_back(dispatch::dispatch_section());
     s.sections.push_back(dispatch::channel_section());
+    s.sections.push_back(dispatch::route_section());
+    s.sections.push_back(dispatch::region_section());
     return s;
   }();
   return kSchema;

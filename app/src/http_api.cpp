@@ -7,6 +7,7 @@
 #include "capcast/cap/validate.h"
 #include "capcast/core/version.h"
 #include "intake.h"
+#include "metrics.h"
 
 namespace capcast::app {
 namespace {
@@ -153,6 +154,13 @@ void HttpApi::routes() {
                  }
                  res.set_content((*row)->xml, "application/cap+xml");
                });
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    auto st = store_->stats();
+    std::vector<dispatch::ChannelMetrics> m;
+    if (info_.channel_metrics) m = info_.channel_metrics();
+    res.set_content(render_metrics(m, st.ok() ? &*st : nullptr),
+                    "text/plain; version=0.0.4; charset=utf-8");
+  });
   server_->Get("/status.json", [this](const httplib::Request&, httplib::Response& res) {
     nlohmann::json j;
     j["version"] = kVersion;
@@ -174,9 +182,22 @@ void HttpApi::routes() {
       }
     }
     j["channels"] = nlohmann::json::array();
+    std::vector<dispatch::ChannelMetrics> metrics;
+    if (info_.channel_metrics) metrics = info_.channel_metrics();
     for (const auto& [name, url] : info_.channels) {
-      j["channels"].push_back({{"name", name}, {"url", url}});
+      nlohmann::json c = {{"name", name}, {"url", url}};
+      for (const auto& m : metrics) {
+        if (m.channel != name) continue;
+        c["attempts"] = m.attempts;
+        c["delivered"] = m.delivered;
+        c["retried"] = m.retried;
+        c["dead"] = m.dead;
+        c["in_flight"] = m.in_flight;
+        c["window"] = m.window;
+      }
+      j["channels"].push_back(c);
     }
+    if (info_.unrouted) j["unrouted_since_start"] = info_.unrouted();
     res.set_content(j.dump(2) + "\n", "application/json");
   });
   server_->Get("/status", [this](const httplib::Request&, httplib::Response& res) {
@@ -191,6 +212,10 @@ void HttpApi::routes() {
            std::to_string(st->deliveries_dead) +
            " dead. <a href=\"/feed.atom\">ATOM feed</a>"
            "</p>";
+    }
+    if (info_.unrouted) {
+      h += "<p>" + std::to_string(info_.unrouted()) +
+           " alerts since start matched no route and were not sent.</p>";
     }
     h += "<h2>Sources</h2><table border=1><tr><th>name</th><th>url</th><th>last success</th>"
          "<th>failures</th><th>last error</th><th>alerts</th></tr>";

@@ -1,9 +1,11 @@
 // capcast's HTTP server on cpp-httplib: the CAP ATOM feed (/feed.atom), each alert's CAP XML
-// (/alerts/N.xml), a status page (/status, /status.json), a liveness probe (/healthz), and
+// (/alerts/N.xml), a status page (/status, /status.json), Prometheus metrics (/metrics), a
+// liveness probe (/healthz), and
 // when enabled the push endpoint (POST /api/v1/alerts, bearer token).
 // start() runs the server on a thread of its own; stop() may be called from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -11,6 +13,7 @@
 
 #include "capcast/core/clock.h"
 #include "capcast/core/result.h"
+#include "capcast/dispatch/engine.h"
 #include "capcast/store/store.h"
 
 namespace httplib {
@@ -38,6 +41,11 @@ struct HttpOptions {
 struct StatusInfo {
   std::vector<std::pair<std::string, std::string>> channels;  // name, url (password masked)
   std::vector<std::pair<std::string, std::string>> sources;   // name, url (password masked)
+  // Alerts accepted since start that matched no [[route]] (empty when no route is configured).
+  // Called from the server's threads.
+  std::function<int64_t()> unrouted;
+  // The dispatch engine's per-channel counters, for /metrics and the status page (may be empty).
+  std::function<std::vector<dispatch::ChannelMetrics>()> channel_metrics;
 };
 
 class HttpApi {

@@ -5,16 +5,43 @@
 #include "accept.h"
 
 namespace capcast::app {
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Routing that sends an alert nowhere is not an error, but an operator must be able to see it.
+void log_routing(const store::NewAlert& a, const dispatch::RouteDecision& d, bool has_routes) {
+  if (!d.blocked.empty()) {
+    spdlog::info("alert ({}, {}): not sent to {}: BLOCKCHANNEL", a.sender, a.identifier,
+                 join(d.blocked));
+  }
+  if (d.channels.empty() && d.blocked.empty() && has_routes) {
+    spdlog::info("alert ({}, {}): matches no [[route]]: not sent", a.sender, a.identifier);
+  } else if (!d.matched.empty()) {
+    spdlog::debug("alert ({}, {}): routes {} -> channels {}", a.sender, a.identifier,
+                  join(d.matched), join(d.channels));
+  }
+}
+
+}  // namespace
 
 ingest::Taken Intake::take(const std::string& source, const std::string& where,
                            const std::string& xml, std::string* why, int64_t* alert_id) {
-  auto alert = to_new_alert(source, xml);
+  cap::Alert parsed;
+  auto alert = to_new_alert(source, xml, &parsed);
   if (!alert.ok()) {
     spdlog::warn("source {}: {}: refused: {}", source, where, alert.status().message());
     if (why) *why = alert.status().message();
     return ingest::Taken::kRefused;
   }
-  auto accepted = store_->accept_alert(*alert, route_);
+  dispatch::RouteDecision routed;
+  if (router_) routed = router_->decide(parsed);
+  auto accepted = store_->accept_alert(*alert, router_ ? routed.channels : route_);
   if (!accepted.ok()) {
     spdlog::error("source {}: alert ({}, {}) not stored: {}", source, alert->sender,
                   alert->identifier, accepted.status().message());
@@ -30,6 +57,8 @@ ingest::Taken Intake::take(const std::string& source, const std::string& where,
                    ? ""
                    : std::string(", already ") + store::alert_state_name(accepted->state) +
                          " by a message received earlier: not sent");
+  if (router_) log_routing(*alert, routed, router_->has_routes());
+  if (router_ && router_->has_routes() && routed.matched.empty()) ++unrouted_;
   for (int64_t other : accepted->linked) {
     if (auto row = store_->find_alert(other); row.ok() && row->has_value()) {
       spdlog::info("alert ({}, {}): the same event as ({}, {}) from source {}", alert->sender,

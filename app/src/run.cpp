@@ -23,6 +23,7 @@
 #include "capcast/core/redact.h"
 #include "capcast/dispatch/engine.h"
 #include "capcast/dispatch/registry.h"
+#include "capcast/dispatch/routing.h"
 #include "capcast/ingest/poller.h"
 #include "capcast/ingest/settings.h"
 #include "capcast/ingest/subscriber.h"
@@ -58,9 +59,12 @@ int config_check_command(const std::string& config_path) {
   if (!doc.ok()) return kExitUsage;
   auto sources = ingest::sources_from(*doc);
   auto channels = dispatch::build_channels(*doc);
-  if (!sources.ok() || !channels.ok()) {
+  auto router = channels.ok() ? dispatch::Router::build(*doc, dispatch::names_of(*channels))
+                              : Result<dispatch::Router>(channels.status());
+  if (!sources.ok() || !channels.ok() || !router.ok()) {
     if (!sources.ok()) std::cerr << sources.status().message() << "\n";
     if (!channels.ok()) std::cerr << channels.status().message() << "\n";
+    if (channels.ok() && !router.ok()) std::cerr << router.status().message() << "\n";
     return kExitUsage;
   }
   std::cout << config_path << ": ok (" << sources->size() << " sources, " << channels->size()
@@ -99,6 +103,11 @@ int run_command(const RunOptions& options) {
     std::cerr << "capcast: configuration rejected:\n" << channels.status().message() << "\n";
     return kExitUsage;
   }
+  auto router = dispatch::Router::build(*doc, dispatch::names_of(*channels));
+  if (!router.ok()) {
+    std::cerr << "capcast: configuration rejected:\n" << router.status().message() << "\n";
+    return kExitUsage;
+  }
   auto store_path = doc->resolve_path(doc->section("store").get_string("path"));
   auto store = store::open_sqlite(store_path);
   if (!store.ok()) {
@@ -109,7 +118,7 @@ int run_command(const RunOptions& options) {
   const Clock& clock = SystemClock::instance();
 
   dispatch::Engine engine(db, &*channels, clock, make_random(), dispatch::engine_options(*doc));
-  Intake intake(db, &engine);
+  Intake intake(db, &engine, &*router);
   ingest::Sink sink = [&](const ingest::Document& d) {
     return intake.take(d.source, mask_url_password(d.url), d.xml);
   };
@@ -142,9 +151,6 @@ int run_command(const RunOptions& options) {
                    subscribers.size());
     }
     poller.run_once();
-    if (auto n = db->recover_in_flight(); n.ok() && *n > 0) {
-      spdlog::info("outbox: resumed {} deliveries left in flight by a previous run", *n);
-    }
     while (true) {
       auto n = engine.run_pass();
       if (!n.ok()) {
@@ -185,6 +191,8 @@ int run_command(const RunOptions& options) {
       info.channels.emplace_back(c.name, c.url);
     for (const auto& s : *sources)
       info.sources.emplace_back(s.name, mask_url_password(s.url));
+    if (router->has_routes()) info.unrouted = [&intake] { return intake.unrouted(); };
+    info.channel_metrics = [&engine] { return engine.metrics(); };
     const auto& push = doc->section("push");
     if (push.get_bool("enabled")) {
       ho.push_token = push.get_string("token");

@@ -24,6 +24,7 @@
 #include "capcast/core/log.h"
 #include "capcast/dispatch/engine.h"
 #include "capcast/dispatch/registry.h"
+#include "capcast/dispatch/routing.h"
 #include "capcast/store/store.h"
 #include "commands.h"
 #include "input.h"
@@ -170,6 +171,17 @@ int send_command(const SendCmdOptions& options) {
     std::cerr << "capcast send: no channel: give --channel URL, or a --config with [[channel]]\n";
     return kExitUsage;
   }
+  // The configured channels are chosen by the configured routes; --channel URLs are used as
+  // given.
+  std::optional<dispatch::Router> router;
+  if (!channel_doc) {
+    auto r = dispatch::Router::build(*doc, dispatch::names_of(*channels));
+    if (!r.ok()) {
+      std::cerr << "capcast send: configuration rejected:\n" << r.status().message() << "\n";
+      return kExitUsage;
+    }
+    router = std::move(*r);
+  }
 
   TempStoreDir temp;
   std::filesystem::path store_path = options.store_path;
@@ -192,12 +204,19 @@ int send_command(const SendCmdOptions& options) {
       [&gen] { return std::uniform_real_distribution<double>(0.0, 1.0)(gen); },
       dispatch::engine_options(*doc));
 
-  auto alert = to_new_alert("send", xml);
+  cap::Alert parsed;
+  auto alert = to_new_alert("send", xml, &parsed);
   if (!alert.ok()) {
     std::cerr << "capcast send: " << options.file << ": " << alert.status().message() << "\n";
     return kExitFailed;
   }
-  auto accepted = (*store)->accept_alert(*alert, engine.route());
+  dispatch::RouteDecision routed;
+  if (router) {
+    routed = router->decide(parsed);
+  } else {
+    routed.channels = engine.route();
+  }
+  auto accepted = (*store)->accept_alert(*alert, routed.channels);
   if (!accepted.ok()) {
     std::cerr << "capcast send: " << accepted.status().message() << "\n";
     return kExitFailed;
@@ -205,7 +224,11 @@ int send_command(const SendCmdOptions& options) {
   std::cout << "alert (" << alert->sender << ", " << alert->identifier << "): " << alert->status
             << " " << alert->msg_type << ", "
             << (accepted->inserted ? "sending to " : "already in the store; its deliveries to ")
-            << channels->size() << " channel(s)\n";
+            << routed.channels.size() << " channel(s)\n";
+  for (const auto& name : routed.blocked)
+    std::cout << name << ": not sent: the alert blocks it (BLOCKCHANNEL)\n";
+  if (router && router->has_routes() && routed.channels.empty() && routed.blocked.empty())
+    std::cout << "the alert matches no [[route]]: nothing to send\n";
   std::map<std::string, std::string> urls;
   for (const auto& c : *channels)
     urls[c.name] = c.url;  // passwords already masked

@@ -3,6 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "lane.h"
 
 namespace capcast::dispatch {
 
@@ -12,9 +16,14 @@ config::SectionSpec dispatch_section() {
   s.help = "how the outbox is drained";
   s.keys = {
       config::Key{"batch", config::Type::kInt, config::Value{int64_t{64}}, false, false,
-                  "deliveries claimed from the outbox per pass"},
+                  "deliveries a channel's lane claims from the outbox at once, at most"},
       config::Key{"send_expired", config::Type::kBool, config::Value{false}, false, false,
                   "deliver alerts whose <expires> has passed (only to replay an archive)"},
+      config::Key{"lease", config::Type::kDuration, config::Value{int64_t{60'000}}, false, false,
+                  "a delivery claimed by another capcast that may still be alive is taken back "
+                  "after this long"},
+      config::Key{"drain", config::Type::kDuration, config::Value{int64_t{5'000}}, false, false,
+                  "at shutdown, how long outstanding attempts are awaited"},
   };
   return s;
 }
@@ -24,140 +33,129 @@ EngineOptions engine_options(const config::Document& doc) {
   EngineOptions o;
   o.batch = static_cast<int>(std::clamp<int64_t>(s.get_int("batch"), 1, 10'000));
   o.send_expired = s.get_bool("send_expired");
+  o.lease = std::max(Duration{1000}, s.get_duration("lease"));
+  o.drain = std::max(Duration{0}, s.get_duration("drain"));
   return o;
 }
 
 Engine::Engine(store::Store* store, std::vector<NamedChannel>* channels, const Clock& clock,
                std::function<double()> random, EngineOptions options)
-    : store_(store), clock_(clock), random_(std::move(random)), options_(options) {
+    : store_(store),
+      clock_(clock),
+      random_(std::move(random)),
+      options_(options),
+      owner_(lease_owner_id()) {
+  // Lanes in name order, as route() lists them.
+  std::vector<NamedChannel*> sorted;
   for (auto& c : *channels)
-    channels_[c.name] = &c;
+    sorted.push_back(&c);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const NamedChannel* a, const NamedChannel* b) { return a->name < b->name; });
+  LaneContext ctx{store_, &clock_, &options_, &owner_, [this] {
+                    std::lock_guard lock(random_mu_);
+                    return random_();
+                  }};
+  for (auto* c : sorted)
+    lanes_.push_back(std::make_unique<Lane>(c, ctx));
 }
+
+Engine::~Engine() = default;
 
 std::vector<std::string> Engine::route() const {
   std::vector<std::string> out;
-  for (const auto& [name, _] : channels_)
-    out.push_back(name);
+  for (const auto& l : lanes_)
+    out.push_back(l->name());
   return out;
 }
 
 std::vector<std::string> Engine::route_expiry() const {
   std::vector<std::string> out;
-  for (const auto& [name, c] : channels_) {
-    if (c->channel->wants_expiry()) out.push_back(name);
+  for (const auto& l : lanes_) {
+    if (l->wants_expiry()) out.push_back(l->name());
   }
   return out;
 }
 
-void Engine::attempt(const store::Delivery& d) {
-  using store::DeliveryState;
-  int64_t now = to_unix_ms(clock_.now());
-  auto alert = store_->find_alert(d.alert_id);
-  if (!alert.ok() || !alert->has_value()) {
-    // The store failed: leave the delivery for a later pass rather than lose it.
-    store_->finish_attempt(d.id, DeliveryState::kRetrying, now + 5000,
-                           alert.ok() ? "alert missing" : alert.status().message());
-    return;
-  }
-  const store::AlertRow& a = **alert;
-  auto it = channels_.find(d.channel);
-  if (it == channels_.end()) {
-    // A channel removed from the configuration: keep the delivery until it comes back.
-    store_->finish_attempt(d.id, DeliveryState::kRetrying, now + 60'000,
-                           "channel '" + d.channel + "' is not configured");
-    return;
-  }
-  NamedChannel& ch = *it->second;
-  if (!options_.send_expired && d.event != store::Event::kExpired && a.expires_ms &&
-      *a.expires_ms <= now) {
-    // An expired warning is no longer true: it is not sent (CAP 1.2 §3.2.2 <expires>).
-    store_->finish_attempt(d.id, DeliveryState::kDead, now, "expired before delivery");
-    spdlog::warn("alert ({}, {}): not sent to {}: expired before delivery", a.sender, a.identifier,
-                 ch.name);
-    return;
-  }
-  Outcome outcome;
-  try {
-    outcome = ch.channel->deliver(Message{d.id, a.sender, a.identifier, a.sent, a.xml, d.event});
-  } catch (const std::exception& e) {
-    // A channel must not throw; if one does, it fails this attempt only.
-    outcome = RetryLater{Duration{0}, std::string("channel threw: ") + e.what()};
-  }
-  if (std::holds_alternative<Delivered>(outcome)) {
-    store_->finish_attempt(d.id, DeliveryState::kDelivered, now, "");
-    spdlog::info("alert ({}, {}): {} delivered to {}", a.sender, a.identifier,
-                 store::event_name(d.event), ch.name);
-  } else if (const auto* r = std::get_if<Rejected>(&outcome)) {
-    store_->finish_attempt(d.id, DeliveryState::kDead, now, r->reason);
-    spdlog::error("alert ({}, {}): rejected by {}: {}", a.sender, a.identifier, ch.name, r->reason);
-  } else {
-    const auto& retry = std::get<RetryLater>(outcome);
-    if (d.attempts >= ch.max_attempts) {
-      store_->finish_attempt(
-          d.id, DeliveryState::kDead, now,
-          "gave up after " + std::to_string(d.attempts) + " attempts: " + retry.reason);
-      spdlog::error("alert ({}, {}): gave up on {} after {} attempts: {}", a.sender, a.identifier,
-                    ch.name, d.attempts, retry.reason);
-      return;
-    }
-    // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a uniform wait in
-    // [0, min(max, base * 2^attempts)), never less than the channel asked for.
-    int shift = std::min(d.attempts - 1, 30);
-    double ceiling = std::min<double>(
-        static_cast<double>(ch.backoff_base.count()) * static_cast<double>(int64_t{1} << shift),
-        static_cast<double>(ch.backoff_max.count()));
-    auto wait = std::max<int64_t>(static_cast<int64_t>(random_() * ceiling), retry.after.count());
-    store_->finish_attempt(d.id, DeliveryState::kRetrying, now + wait, retry.reason);
-    spdlog::warn("alert ({}, {}): {} failed (attempt {}): {}; retrying in {} ms", a.sender,
-                 a.identifier, ch.name, d.attempts, retry.reason, wait);
-  }
+Status Engine::take_back_leases() {
+  int64_t stale_before = to_unix_ms(clock_.now()) - options_.lease.count();
+  const std::string& me = owner_;
+  auto n = store_->recover_in_flight([&](const std::string& owner, int64_t claimed_ms) {
+    if (owner == me) return false;  // ours: a lane is waiting for its outcome
+    return claimed_ms < stale_before || owner.empty() || owner_is_dead(owner);
+  });
+  if (!n.ok()) return n.status();
+  if (*n > 0) spdlog::info("outbox: took back {} deliveries left in flight by another run", *n);
+  return {};
 }
 
-Result<int> Engine::run_pass() {
-  int64_t now = to_unix_ms(clock_.now());
-  auto expired = store_->expire_due(now, route_expiry());
+Status Engine::expire() {
+  auto expired = store_->expire_due(to_unix_ms(clock_.now()), route_expiry());
   if (!expired.ok()) return expired.status();
   for (const auto& e : *expired)
     spdlog::info("alert ({}, {}): expired", e.sender, e.identifier);
-  auto due = store_->claim_due(now, options_.batch);
-  if (!due.ok()) return due.status();
-  for (const auto& d : *due)
-    attempt(d);
-  return static_cast<int>(due->size());
+  return {};
+}
+
+Result<int> Engine::run_pass() {
+  if (auto s = take_back_leases(); !s.ok()) return s;
+  if (auto s = expire(); !s.ok()) return s;
+  int attempted = 0;
+  for (auto& lane : lanes_) {
+    auto n = lane->pass(options_.batch);
+    if (!n.ok()) return n.status();
+    attempted += *n;
+  }
+  return attempted;
 }
 
 void Engine::run() {
-  if (auto n = store_->recover_in_flight(); n.ok() && *n > 0) {
-    spdlog::info("outbox: resumed {} deliveries left in flight by a previous run", *n);
-  }
+  for (auto& lane : lanes_)
+    lane->start();
+  auto last_leases = clock_.now() - options_.lease;
   while (true) {
     {
       std::lock_guard lock(mu_);
-      if (stop_) return;
+      if (stop_) break;
       notified_ = false;
     }
-    auto n = run_pass();
-    if (!n.ok()) spdlog::error("outbox: {}", n.status().message());
-    if (n.ok() && *n >= options_.batch) continue;  // more may be due right away
-    Duration wait = options_.idle_wait;
-    if (auto next = store_->next_due_ms(); next.ok() && next->has_value()) {
-      wait = std::clamp(Duration{**next - to_unix_ms(clock_.now())}, Duration{0}, wait);
+    // Leases are checked at start and then twice per lease period; expiry at every wake-up.
+    if (clock_.now() - last_leases >= options_.lease / 2) {
+      last_leases = clock_.now();
+      if (auto s = take_back_leases(); !s.ok()) spdlog::error("outbox: {}", s.message());
     }
+    if (auto s = expire(); !s.ok()) spdlog::error("outbox: {}", s.message());
+    for (auto& lane : lanes_)
+      lane->wake();
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, wait, [this] { return stop_ || notified_; });
+    cv_.wait_for(lock, options_.idle_wait, [this] { return stop_ || notified_; });
   }
+  for (auto& lane : lanes_)
+    lane->stop();
 }
 
 void Engine::notify() {
-  std::lock_guard lock(mu_);
-  notified_ = true;
+  {
+    std::lock_guard lock(mu_);
+    notified_ = true;
+  }
   cv_.notify_all();
+  for (auto& lane : lanes_)
+    lane->wake();
 }
 
 void Engine::stop() {
-  std::lock_guard lock(mu_);
-  stop_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
   cv_.notify_all();
+}
+
+std::vector<ChannelMetrics> Engine::metrics() const {
+  std::vector<ChannelMetrics> out;
+  for (const auto& lane : lanes_)
+    out.push_back(lane->metrics());
+  return out;
 }
 
 }  // namespace capcast::dispatch

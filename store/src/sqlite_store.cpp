@@ -103,6 +103,17 @@ CREATE TABLE event_keys (
   PRIMARY KEY (key, alert_id)
 ) WITHOUT ROWID;
 )sql",
+    // 4: leases and lanes. A claim records who holds it (an engine instance) and since when, so
+    // that only leases that ran out are taken back; each channel claims its own due deliveries
+    // in priority order through a partial index of the waiting rows; an Update or Cancel finds
+    // the alerts it replaced (for channels that clear what those left, e.g. MQTT retained state).
+    R"sql(
+ALTER TABLE deliveries ADD COLUMN claimed_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_channel_due ON deliveries (channel, priority, next_attempt_ms)
+  WHERE state IN (0, 3);
+CREATE INDEX alerts_replaced_by ON alerts (replaced_by);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -118,6 +129,11 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
 
   bool prepared() const { return rc_ == SQLITE_OK; }
+  // Ready to be bound and stepped again (a statement reused across the rows of a batch).
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   Stmt& bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -290,24 +306,34 @@ class SqliteStore final : public Store {
     return db_error(db_, "reading alert");
   }
 
-  Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit) override {
+  Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit,
+                                          const ClaimScope& scope) override {
     std::lock_guard lock(mu_);
-    return in_transaction([&]() -> Result<std::vector<Delivery>> {
+    return in_relaxed_transaction([&]() -> Result<std::vector<Delivery>> {
       std::vector<Delivery> out;
       {
-        Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
-                     " FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ? "
-                     "ORDER BY priority, next_attempt_ms, id LIMIT ?")
-                        .c_str());
-        s.bind(1, now_ms).bind(2, int64_t{limit});
+        // With a channel, the partial index deliveries_channel_due yields the rows in this
+        // order already, so a claim costs its LIMIT, not the length of the backlog.
+        std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                          " FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ?" +
+                          (scope.channel.empty() ? "" : " AND channel = ?") +
+                          " ORDER BY priority, next_attempt_ms, id LIMIT ?";
+        Stmt s(db_, sql.c_str());
+        int i = 1;
+        s.bind(i++, now_ms);
+        if (!scope.channel.empty()) s.bind(i++, scope.channel);
+        s.bind(i, int64_t{limit});
         int rc;
         while ((rc = s.step()) == SQLITE_ROW)
           out.push_back(read_delivery(s));
         if (rc != SQLITE_DONE) return db_error(db_, "claiming deliveries");
       }
+      Stmt u(db_,
+             "UPDATE deliveries SET state = 1, attempts = attempts + 1, claimed_ms = ?, "
+             "claimed_by = ? WHERE id = ?");
       for (auto& d : out) {
-        Stmt u(db_, "UPDATE deliveries SET state = 1, attempts = attempts + 1 WHERE id = ?");
-        u.bind(1, d.id);
+        u.reset();
+        u.bind(1, now_ms).bind(2, scope.owner).bind(3, d.id);
         if (u.step() != SQLITE_DONE) return db_error(db_, "claiming deliveries");
         d.state = DeliveryState::kInFlight;
         d.attempts += 1;
@@ -318,19 +344,67 @@ class SqliteStore final : public Store {
 
   Status finish_attempt(int64_t id, DeliveryState state, int64_t next_attempt_ms,
                         const std::string& error) override {
-    std::lock_guard lock(mu_);
-    Stmt s(db_,
-           "UPDATE deliveries SET state = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?");
-    s.bind(1, int64_t{static_cast<int>(state)}).bind(2, next_attempt_ms).bind(3, error).bind(4, id);
-    if (s.step() != SQLITE_DONE) return db_error(db_, "recording a delivery attempt");
-    return {};
+    return finish_attempts({Finish{id, state, next_attempt_ms, error, false}});
   }
 
-  Result<int64_t> recover_in_flight() override {
+  Status finish_attempts(const std::vector<Finish>& batch) override {
+    if (batch.empty()) return {};
     std::lock_guard lock(mu_);
-    Stmt s(db_, "UPDATE deliveries SET state = 0 WHERE state = 1");
-    if (s.step() != SQLITE_DONE) return db_error(db_, "recovering deliveries");
-    return static_cast<int64_t>(sqlite3_changes(db_));
+    auto done = in_relaxed_transaction([&]() -> Result<bool> {
+      Stmt s(db_,
+             "UPDATE deliveries SET state = ?, next_attempt_ms = ?, last_error = ?, "
+             "attempts = MAX(0, attempts - ?) WHERE id = ?");
+      for (const auto& f : batch) {
+        s.reset();
+        s.bind(1, int64_t{static_cast<int>(f.state)})
+            .bind(2, f.next_attempt_ms)
+            .bind(3, f.error)
+            .bind(4, int64_t{f.unattempted ? 1 : 0})
+            .bind(5, f.delivery_id);
+        if (s.step() != SQLITE_DONE) return db_error(db_, "recording a delivery attempt");
+      }
+      return true;
+    });
+    return done.ok() ? Status() : done.status();
+  }
+
+  using Store::recover_in_flight;
+  Result<int64_t> recover_in_flight(
+      const std::function<bool(const std::string&, int64_t)>& take_back) override {
+    std::lock_guard lock(mu_);
+    return in_transaction([&]() -> Result<int64_t> {
+      // Few rows: at most the lanes' windows. The decision is the caller's (engine leases).
+      std::vector<int64_t> ids;
+      {
+        Stmt s(db_, "SELECT id, claimed_by, claimed_ms FROM deliveries WHERE state = 1");
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+          if (take_back(s.text(1), s.i64(2))) ids.push_back(s.i64(0));
+        }
+        if (rc != SQLITE_DONE) return db_error(db_, "reading deliveries in flight");
+      }
+      Stmt u(db_, "UPDATE deliveries SET state = 0, claimed_by = '' WHERE id = ? AND state = 1");
+      for (int64_t id : ids) {
+        u.reset();
+        u.bind(1, id);
+        if (u.step() != SQLITE_DONE) return db_error(db_, "recovering deliveries");
+      }
+      return static_cast<int64_t>(ids.size());
+    });
+  }
+
+  Result<std::vector<AlertRow>> replaced_by(int64_t alert_id) override {
+    std::lock_guard lock(mu_);
+    std::string sql = std::string("SELECT ") + kAlertColumns +
+                      " FROM alerts WHERE replaced_by = ? ORDER BY sent_ms, id";
+    Stmt s(db_, sql.c_str());
+    s.bind(1, alert_id);
+    std::vector<AlertRow> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      out.push_back(read_alert(s));
+    if (rc != SQLITE_DONE) return db_error(db_, "reading replaced alerts");
+    return out;
   }
 
   Result<std::optional<int64_t>> next_due_ms() override {
@@ -452,6 +526,19 @@ class SqliteStore final : public Store {
       exec("ROLLBACK");
       return s;
     }
+    return result;
+  }
+
+  // The same, committed without its own fsync (PRAGMA synchronous = NORMAL for this
+  // transaction; SQLite docs, "WAL mode": a NORMAL commit may be lost on power failure, never
+  // corrupted, and the next FULL commit's fsync covers its frames too). Only for what the
+  // outbox can afford to lose on power failure: claims and outcomes, whose loss makes a
+  // delivery be sent again (a duplicate), never lost. Accepting an alert stays FULL.
+  template <typename Body>
+  auto in_relaxed_transaction(Body body) -> decltype(body()) {
+    exec("PRAGMA synchronous = NORMAL");
+    auto result = in_transaction(std::move(body));
+    exec("PRAGMA synchronous = FULL");
     return result;
   }
 

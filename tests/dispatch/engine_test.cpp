@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <thread>
 
 #include "capcast/dispatch/engine.h"
 #include "support/helpers.h"
@@ -209,4 +213,271 @@ TEST_CASE("channels are told the event: new, updated, cancelled, and expiry wher
   CHECK(rig.b->got.size() == 2);
   CHECK((*rig.store->find_alert(uid))->state == store::AlertState::kExpired);
   CHECK(*rig.engine->run_pass() == 0);
+}
+
+namespace {
+
+// An asynchronous channel: holds each submitted attempt until the test completes it, and
+// records the most it ever had outstanding.
+class HeldChannel final : public Channel {
+ public:
+  explicit HeldChannel(int window) : window_(window) {}
+  Outcome deliver(const Message&) override { return Delivered{}; }
+  void submit(const Message& m, Done done) override {
+    std::lock_guard lock(mu_);
+    held_.emplace_back(m.delivery_id, std::move(done));
+    max_outstanding_ = std::max(max_outstanding_, held_.size());
+    ++submitted_;
+  }
+  int max_window() const override { return window_; }
+  bool ready() override { return ready_; }
+  // Completes everything held so far with `o`; returns how many.
+  size_t complete_all(const Outcome& o) {
+    std::vector<std::pair<int64_t, Done>> now;
+    {
+      std::lock_guard lock(mu_);
+      now.swap(held_);
+    }
+    for (auto& [id, done] : now)
+      done(o);
+    return now.size();
+  }
+  size_t outstanding() {
+    std::lock_guard lock(mu_);
+    return held_.size();
+  }
+  size_t max_outstanding() {
+    std::lock_guard lock(mu_);
+    return max_outstanding_;
+  }
+  size_t submitted() {
+    std::lock_guard lock(mu_);
+    return submitted_;
+  }
+  std::atomic<bool> ready_{true};
+
+ private:
+  int window_;
+  std::mutex mu_;
+  std::vector<std::pair<int64_t, Done>> held_;
+  size_t max_outstanding_ = 0;
+  size_t submitted_ = 0;
+};
+
+// A synchronous channel whose attempts block until released: a hung NFS mount, a dead SMSC.
+class BlockedChannel final : public Channel {
+ public:
+  Outcome deliver(const Message&) override {
+    std::unique_lock lock(mu_);
+    ++entered_;
+    cv_.wait(lock, [this] { return released_; });
+    return Delivered{};
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+  int entered() {
+    std::lock_guard lock(mu_);
+    return entered_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;
+  int entered_ = 0;
+};
+
+store::NewAlert numbered(int i) {
+  store::NewAlert n;
+  n.sender = "s@x";
+  n.identifier = "N-" + std::to_string(i);
+  n.sent = "2024-01-01T00:00:00-00:00";
+  n.status = "Actual";
+  n.msg_type = "Alert";
+  n.title = "t";
+  n.source = "test";
+  n.xml = "<alert/>";
+  return n;
+}
+
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(30)) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+struct LaneRig {
+  test::TempDir dir;
+  std::unique_ptr<store::Store> store = std::move(*store::open_sqlite(dir / "capcast.db"));
+  std::vector<NamedChannel> channels;
+  std::unique_ptr<Engine> engine;
+  std::thread runner;
+
+  void add(const std::string& name, std::unique_ptr<Channel> ch, int window = 0, double rate = 0) {
+    NamedChannel nc;
+    nc.name = name;
+    nc.channel = std::move(ch);
+    nc.max_attempts = 5;
+    nc.backoff_base = Duration{1};
+    nc.backoff_max = Duration{1};
+    nc.window = window;
+    nc.rate = rate;
+    channels.push_back(std::move(nc));
+  }
+  void start(EngineOptions o = {}) {
+    o.idle_wait = Duration{20};
+    engine = std::make_unique<Engine>(
+        store.get(), &channels, SystemClock::instance(), [] { return 0.5; }, o);
+    runner = std::thread([this] { engine->run(); });
+  }
+  void accept(int n) {
+    for (int i = 0; i < n; ++i)
+      REQUIRE(store->accept_alert(numbered(i), engine->route()).ok());
+    engine->notify();
+  }
+  int64_t delivered_on(const std::string& channel) {
+    int64_t n = 0;
+    for (const auto& m : engine->metrics()) {
+      if (m.channel == channel) n = m.delivered;
+    }
+    return n;
+  }
+  ~LaneRig() {
+    if (engine) engine->stop();
+    if (runner.joinable()) runner.join();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("lanes: a blocked channel holds back no other channel") {
+  LaneRig rig;
+  auto blocked = std::make_unique<BlockedChannel>();
+  BlockedChannel* b = blocked.get();
+  rig.add("blocked", std::move(blocked));
+  rig.add("fine", std::make_unique<HeldChannel>(8));
+  auto* fine = static_cast<HeldChannel*>(rig.channels[1].channel.get());
+  EngineOptions o;
+  o.drain = Duration{100};
+  rig.start(o);
+  rig.accept(50);
+  // Every delivery of the other channel completes while the first attempt of the blocked one
+  // has not returned.
+  REQUIRE(eventually([&] {
+    fine->complete_all(Delivered{});
+    return rig.delivered_on("fine") == 50;
+  }));
+  CHECK(b->entered() == 1);
+  b->release();
+  REQUIRE(eventually([&] { return rig.delivered_on("blocked") == 50; }));
+}
+
+TEST_CASE("lanes: at most the window is outstanding, the rest waits in the outbox") {
+  LaneRig rig;
+  rig.add("async", std::make_unique<HeldChannel>(100), /*window=*/7);
+  auto* ch = static_cast<HeldChannel*>(rig.channels[0].channel.get());
+  rig.start();
+  rig.accept(40);
+  REQUIRE(eventually([&] { return ch->outstanding() == 7; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(ch->outstanding() == 7);  // the configured window, below the channel's own 100
+  auto st = *rig.store->stats();
+  CHECK(st.deliveries_pending == 40);  // in flight or waiting: none lost, none dropped
+  REQUIRE(eventually([&] {
+    ch->complete_all(Delivered{});
+    return rig.delivered_on("async") == 40;
+  }));
+  CHECK(ch->max_outstanding() == 7);
+  CHECK(rig.store->stats()->deliveries_delivered == 40);
+  auto m = rig.engine->metrics()[0];
+  CHECK(m.window == 7);
+  CHECK(m.attempts == 40);
+  CHECK(m.latency_count == 40);
+  CHECK(m.in_flight == 0);
+}
+
+TEST_CASE("lanes: the rate limit bounds attempts per second") {
+  LaneRig rig;
+  rig.add("slow", std::make_unique<HeldChannel>(100), 0, /*rate=*/5);
+  auto* ch = static_cast<HeldChannel*>(rig.channels[0].channel.get());
+  rig.start();
+  rig.accept(30);
+  // A burst of one second's worth (5) at once; after that, no more until tokens refill. The
+  // check counts attempts, not time: at most 5 + 5 per elapsed second.
+  auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(eventually([&] {
+    ch->complete_all(Delivered{});
+    return ch->submitted() >= 10;
+  }));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(static_cast<double>(ch->submitted()) <= 5 + 5 * seconds + 1);
+  CHECK(seconds >= 0.5);  // 10 attempts at 5/s cannot all go in the first instant
+}
+
+TEST_CASE("lanes: while a channel is down, deliveries wait without spending attempts") {
+  LaneRig rig;
+  rig.add("down", std::make_unique<HeldChannel>(10));
+  auto* ch = static_cast<HeldChannel*>(rig.channels[0].channel.get());
+  ch->ready_ = false;
+  rig.start();
+  rig.accept(5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(ch->submitted() == 0);
+  for (const auto& d : *rig.store->deliveries_of(1))
+    CHECK(d.attempts == 0);
+  ch->ready_ = true;
+  REQUIRE(eventually([&] {
+    ch->complete_all(Delivered{});
+    return rig.delivered_on("down") == 5;
+  }));
+}
+
+TEST_CASE("lanes: at stop, unanswered attempts go back to the outbox for the next start") {
+  LaneRig rig;
+  rig.add("async", std::make_unique<HeldChannel>(10));
+  auto* ch = static_cast<HeldChannel*>(rig.channels[0].channel.get());
+  EngineOptions o;
+  o.drain = Duration{50};
+  rig.start(o);
+  rig.accept(3);
+  REQUIRE(eventually([&] { return ch->outstanding() == 3; }));
+  rig.engine->stop();
+  rig.runner.join();
+  for (const auto& d : *rig.store->deliveries_of(1)) {
+    CHECK(d.state == DeliveryState::kPending);
+    CHECK(d.last_error == "interrupted by shutdown");
+  }
+  ch->complete_all(Delivered{});  // a late answer after the lane is gone changes nothing
+  CHECK(rig.store->stats()->deliveries_delivered == 0);
+}
+
+TEST_CASE("leases: a dead holder's claims are taken back at once, a live one's when they run out") {
+  Rig rig;
+  rig.accept();
+  auto claimed =
+      rig.store->claim_due(to_unix_ms(rig.clock.now()), 10, store::ClaimScope{"a", "somehost:1:1"});
+  REQUIRE(claimed->size() == 1);
+  // Another host's engine may still be working on it: not before the lease runs out.
+  CHECK(*rig.engine->run_pass() == 1);  // only b's delivery
+  CHECK(rig.state_of(1, "a") == DeliveryState::kInFlight);
+  rig.clock.advance(EngineOptions{}.lease + Duration{1});
+  CHECK(*rig.engine->run_pass() == 1);
+  CHECK(rig.state_of(1, "a") == DeliveryState::kDelivered);
+
+  // A process of this host that is gone: its claims come back right away.
+  CHECK_FALSE(owner_is_dead(lease_owner_id()));
+  std::string gone = lease_owner_id();
+  gone = gone.substr(0, gone.find(':')) + ":999999999:1";
+  CHECK(owner_is_dead(gone));
+  CHECK_FALSE(owner_is_dead("otherhost:1:1"));
+  CHECK_FALSE(owner_is_dead("garbage"));
 }

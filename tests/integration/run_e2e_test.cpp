@@ -118,6 +118,20 @@ TEST_CASE("capcast run: samples in, one CAP file each and an ATOM feed out, noth
     CHECK(st["alerts"] == expected);
     CHECK(st["deliveries"]["delivered"] == expected);
     CHECK(st["deliveries"]["dead"] == 0);
+    CHECK(st["channels"][0]["delivered"] == expected);
+
+    // Prometheus metrics: the channel's counters agree with the outbox.
+    auto metrics = http.Get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0) == 0);
+    CHECK_THAT(metrics->body,
+               Catch::Contains("capcast_channel_delivered_total{channel=\"files\"} " +
+                               std::to_string(expected) + "\n"));
+    CHECK_THAT(metrics->body,
+               Catch::Contains("capcast_channel_attempt_seconds_count{channel=\"files\"} " +
+                               std::to_string(expected) + "\n"));
+    CHECK_THAT(metrics->body, Catch::Contains("capcast_outbox_deliveries{state=\"delivered\"} " +
+                                              std::to_string(expected) + "\n"));
 
     p.signal(SIGTERM);
     auto rc = p.wait(20s);

@@ -15,6 +15,10 @@
 
 namespace capcast::ingest {
 
+bool is_subscription(std::string_view url) {
+  return url.rfind("mqtt://", 0) == 0 || url.rfind("mqtts://", 0) == 0;
+}
+
 class MqttSubscriber::Impl final : public ::mqtt::callback {
  public:
   Impl(SourceSpec spec, SubscriberOptions options, store::Store* store, Sink sink,

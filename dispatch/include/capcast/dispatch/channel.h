@@ -1,13 +1,17 @@
 // Channel: one way out for alerts (a folder, an MQTT broker, an SMSC, a CBC ...). A channel only
 // translates and classifies: it makes one attempt and says what happened. Retries, backoff,
-// dead-lettering and rate limits belong to the Engine alone (STYLE.md §4). deliver() is called
-// from the engine's thread only; implementations need not be thread-safe.
+// dead-lettering, rate limits and windows belong to the Engine alone (STYLE.md §4). Each channel
+// has a lane (a thread) of its own in the engine: deliver() and submit() are called from that
+// thread only, so implementations need not be thread-safe, except that an asynchronous
+// channel's completion callbacks may run on its own I/O thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "capcast/core/clock.h"
 #include "capcast/core/result.h"
@@ -40,12 +44,33 @@ struct Message {
   // own CAP), or kExpired: the alert in `xml` passed its <expires> (only for channels whose
   // wants_expiry() is true).
   store::Event event = store::Event::kNew;
+  // For an Update or Cancel, on channels whose wants_replaced() is true: the CAP XML of the
+  // alerts it superseded or cancelled (to clear what they left behind, e.g. a retained message).
+  std::vector<std::string_view> replaced;
+  int64_t alert_id = 0;  // the store's id: capcast serves the alert at /alerts/ID.xml
 };
+
+// Called exactly once per submit(), with the attempt's outcome, from any thread.
+using Done = std::function<void(Outcome)>;
 
 class Channel {
  public:
   virtual ~Channel() = default;
+  // One attempt, made synchronously. The message's views are valid during the call only.
   virtual Outcome deliver(const Message& message) = 0;
+  // One attempt that may complete later (an MQTT PUBACK, an SMPP submit_sm_resp): `done` is
+  // called once, possibly before submit returns, possibly from another thread. The message's
+  // views are valid until submit returns. The default makes the attempt with deliver().
+  virtual void submit(const Message& message, Done done) { done(deliver(message)); }
+  // How many submitted attempts may be outstanding at once: 1 for a synchronous channel. The
+  // engine uses the smaller of this and the channel's configured window.
+  virtual int max_window() const { return 1; }
+  // False while the channel knows an attempt would fail now (its broker connection is down and
+  // reconnecting): the engine then leaves deliveries waiting in the outbox rather than spending
+  // their attempts. Called from the lane's thread.
+  virtual bool ready() { return true; }
+  // Whether an Update's or Cancel's message carries the alerts it replaced (Message::replaced).
+  virtual bool wants_replaced() const { return false; }
   // Whether this channel acts on an alert's expiry (e.g. clears a retained MQTT message or
   // stops a cell broadcast), and so gets a delivery with store::Event::kExpired for it.
   virtual bool wants_expiry() const { return false; }

@@ -29,6 +29,8 @@ struct NamedChannel {
   int max_attempts = 0;
   Duration backoff_base{0};
   Duration backoff_max{0};
+  int window = 0;   // attempts outstanding at once; 0: the channel's own maximum
+  double rate = 0;  // attempts per second at most; 0: unlimited
 };
 
 // Builds every configured channel; the Status lists each one that could not be built.

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "capcast/core/broker_url.h"
 #include "capcast/core/clock.h"
 #include "capcast/core/result.h"
 #include "capcast/ingest/fetcher.h"
@@ -26,17 +27,6 @@ namespace capcast::ingest {
 
 // True for a source read by subscription (an mqtt:// or mqtts:// URL), not by polling.
 bool is_subscription(std::string_view url);
-
-// A broker URL split for the MQTT client: credentials apart, so that they are never logged.
-struct BrokerUrl {
-  std::string server;  // "mqtt://host:port" or "mqtts://host:port" (default ports 1883, 8883)
-  std::string user;
-  std::string password;
-  bool tls = false;
-};
-// mqtt://[user[:password]@]host[:port][/], mqtts://...; percent-escapes in user and password
-// decoded (RFC 3986 §3.2.1).
-Result<BrokerUrl> parse_broker_url(std::string_view url);
 
 struct SubscriberOptions {
   FetchOptions fetch;  // for CAP documents that a notification links to

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,6 +110,24 @@ struct Delivery {
   std::string last_error;
 };
 
+// Who claims: one channel's deliveries or all (empty), and the lease holder (an engine
+// instance id; empty for a process that owns the store alone).
+struct ClaimScope {
+  std::string channel;
+  std::string owner;
+};
+
+// The outcome of one attempt, as Store::finish_attempts records it.
+struct Finish {
+  int64_t delivery_id = 0;
+  DeliveryState state = DeliveryState::kPending;
+  int64_t next_attempt_ms = 0;
+  std::string error;
+  // The claim is given back unattempted (its channel went down before the attempt): the
+  // attempt the claim counted is taken back too.
+  bool unattempted = false;
+};
+
 // A polled source's state, kept across restarts (conditional GET validators and health).
 struct SourceState {
   std::string name;
@@ -149,14 +168,26 @@ class Store {
   virtual Result<std::optional<AlertRow>> find_alert(int64_t id) = 0;
 
   // Claims up to `limit` deliveries that are due at now_ms (pending, or retrying with
-  // next_attempt_ms <= now_ms), marks them in flight and returns them: urgent ones first, then
+  // next_attempt_ms <= now_ms), on scope.channel only unless it is empty, marks them in flight
+  // under a lease held by scope.owner from now_ms, and returns them: urgent ones first, then
   // oldest first.
-  virtual Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit) = 0;
+  virtual Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit,
+                                                  const ClaimScope& scope = {}) = 0;
   // Records the outcome of an attempt on a claimed delivery.
   virtual Status finish_attempt(int64_t delivery_id, DeliveryState state, int64_t next_attempt_ms,
                                 const std::string& error) = 0;
-  // Puts deliveries left in flight by a previous process back to pending; returns how many.
-  virtual Result<int64_t> recover_in_flight() = 0;
+  // The same for many, in one transaction (one fsync for a batch of outcomes).
+  virtual Status finish_attempts(const std::vector<Finish>& batch) = 0;
+  // Puts back to pending the deliveries in flight for which take_back(lease holder, claimed
+  // at) is true (the holder's process died, or its lease ran out); returns how many.
+  virtual Result<int64_t> recover_in_flight(
+      const std::function<bool(const std::string& owner, int64_t claimed_ms)>& take_back) = 0;
+  // Every delivery in flight: for a process that owns the store alone, at start.
+  Result<int64_t> recover_in_flight() {
+    return recover_in_flight([](const std::string&, int64_t) { return true; });
+  }
+  // The alerts that alert_id superseded or cancelled (AlertRow::replaced_by), oldest first.
+  virtual Result<std::vector<AlertRow>> replaced_by(int64_t alert_id) = 0;
   // Marks every active alert whose <expires> is at or before now_ms as expired and gives each
   // Alert or Update among them one pending delivery with Event::kExpired per channel named
   // (those that act on expiry, e.g. clearing a retained message) on which the alert was

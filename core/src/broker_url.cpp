@@ -1,11 +1,12 @@
-// Broker URLs of mqtt sources: mqtt://user:password@host:port, split so that the credentials go
-// to the MQTT CONNECT packet and never into a log. Pure functions.
+// MQTT broker URLs (broker_url.h). Written by hand rather than with a URL library: the topic
+// template in the path holds '{' and '}', which RFC 3986 parsers (curl's included) refuse.
+#include "capcast/core/broker_url.h"
+
+#include <algorithm>
 #include <optional>
 #include <string>
 
-#include "capcast/ingest/subscriber.h"
-
-namespace capcast::ingest {
+namespace capcast {
 namespace {
 
 // RFC 3986 §2.1 percent-decoding; nullopt on a malformed escape.
@@ -33,10 +34,6 @@ std::optional<std::string> percent_decode(std::string_view s) {
 
 }  // namespace
 
-bool is_subscription(std::string_view url) {
-  return url.rfind("mqtt://", 0) == 0 || url.rfind("mqtts://", 0) == 0;
-}
-
 Result<BrokerUrl> parse_broker_url(std::string_view url) {
   BrokerUrl b;
   std::string_view rest;
@@ -48,9 +45,30 @@ Result<BrokerUrl> parse_broker_url(std::string_view url) {
   } else {
     return invalid_argument("not an mqtt:// or mqtts:// URL");
   }
-  // The authority ends at the first '/', '?' or '#' (RFC 3986 §3.2); topics are configured
-  // apart, so a path is ignored.
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  // The authority ends at the first '/', '?' or '#' (RFC 3986 §3.2).
+  size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view tail = rest.substr(authority_end);
+  tail = tail.substr(0, tail.find('#'));  // a fragment means nothing to a broker
+  std::string_view query = tail.find('?') == std::string_view::npos
+                               ? std::string_view()
+                               : tail.substr(tail.find('?') + 1);
+  std::string_view path = tail.substr(0, tail.find('?'));
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  auto decoded_path = percent_decode(path);
+  if (!decoded_path) return invalid_argument("malformed %-escape in the path");
+  b.path = std::move(*decoded_path);
+  while (!query.empty()) {
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq));
+    auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    if (!key || !value) return invalid_argument("malformed %-escape in the query");
+    b.query.emplace_back(std::move(*key), std::move(*value));
+  }
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {
     std::string_view info = authority.substr(0, at);
     authority.remove_prefix(at + 1);
@@ -81,4 +99,4 @@ Result<BrokerUrl> parse_broker_url(std::string_view url) {
   return b;
 }
 
-}  // namespace capcast::ingest
+}  // namespace capcast

@@ -1,0 +1,341 @@
+#include "lane.h"
+
+#include <pthread.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+
+namespace capcast::dispatch {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Upper bounds of the attempt latency histogram, in ms (Prometheus "le" buckets).
+constexpr auto kFlushEvery = std::chrono::milliseconds(5);
+
+constexpr double kLatencyBounds[] = {1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
+
+}  // namespace
+
+TokenBucket::TokenBucket(double rate)
+    : rate_(rate), burst_(std::max(1.0, rate)), tokens_(burst_), last_(SteadyClock::now()) {}
+
+void TokenBucket::refill(SteadyClock::time_point now) {
+  if (now <= last_) return;
+  tokens_ = std::min(burst_, tokens_ + std::chrono::duration<double>(now - last_).count() * rate_);
+  last_ = now;
+}
+
+int TokenBucket::take(int n, SteadyClock::time_point now) {
+  if (rate_ <= 0) return n;
+  refill(now);
+  int got = std::min(n, static_cast<int>(std::floor(tokens_)));
+  tokens_ -= got;
+  return got;
+}
+
+std::chrono::milliseconds TokenBucket::until_next(SteadyClock::time_point now) const {
+  if (rate_ <= 0) return std::chrono::milliseconds(0);
+  double have =
+      std::min(burst_, tokens_ + std::chrono::duration<double>(now - last_).count() * rate_);
+  if (have >= 1) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(static_cast<int64_t>(std::ceil((1 - have) / rate_ * 1000)));
+}
+
+Lane::Lane(NamedChannel* channel, LaneContext ctx)
+    : channel_(channel), ctx_(std::move(ctx)), bucket_(channel->rate) {
+  metrics_.channel = channel_->name;
+  metrics_.window = window();
+  metrics_.rate = channel_->rate;
+  for (double b : kLatencyBounds)
+    metrics_.latency_buckets.emplace_back(b, 0);
+}
+
+Lane::~Lane() {
+  stop();
+}
+
+int Lane::window() const {
+  int own = std::max(1, channel_->channel->max_window());
+  return channel_->window > 0 ? std::min(channel_->window, own) : own;
+}
+
+Result<std::shared_ptr<const store::AlertRow>> Lane::alert(int64_t id) {
+  // A fan-out sends one alert many times in a row: keep the last one read.
+  if (last_alert_ && last_alert_->id == id) return last_alert_;
+  auto row = ctx_.store->find_alert(id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return Status(Code::kNotFound, "alert missing");
+  last_alert_ = std::make_shared<const store::AlertRow>(std::move(**row));
+  return last_alert_;
+}
+
+void Lane::submit(const store::Delivery& d) {
+  using store::DeliveryState;
+  int64_t now = now_ms();
+  auto a = alert(d.alert_id);
+  if (!a.ok()) {
+    // The store failed: leave the delivery for a later pass rather than lose it.
+    finished_.push_back({d.id, DeliveryState::kRetrying, now + 5000, a.status().message(), false});
+    return;
+  }
+  const store::AlertRow& row = **a;
+  if (!ctx_.options->send_expired && d.event != store::Event::kExpired && row.expires_ms &&
+      *row.expires_ms <= now) {
+    // An expired warning is no longer true: it is not sent (CAP 1.2 §3.2.2 <expires>).
+    finished_.push_back({d.id, DeliveryState::kDead, now, "expired before delivery", false});
+    spdlog::warn("alert ({}, {}): not sent to {}: expired before delivery", row.sender,
+                 row.identifier, name());
+    return;
+  }
+  std::vector<store::AlertRow> replaced;
+  if (channel_->channel->wants_replaced() &&
+      (d.event == store::Event::kUpdated || d.event == store::Event::kCancelled)) {
+    auto r = ctx_.store->replaced_by(d.alert_id);
+    if (!r.ok()) {
+      finished_.push_back(
+          {d.id, DeliveryState::kRetrying, now + 5000, r.status().message(), false});
+      return;
+    }
+    replaced = std::move(*r);
+  }
+  Message m{d.id, row.sender, row.identifier, row.sent, row.xml, d.event, {}, d.alert_id};
+  for (const auto& r : replaced)
+    m.replaced.push_back(r.xml);
+
+  in_flight_[d.id] = Pending{d, row.sender, row.identifier, SteadyClock::now()};
+  {
+    std::lock_guard lock(metrics_mu_);
+    ++metrics_.attempts;
+    ++metrics_.in_flight;
+  }
+  auto once = std::make_shared<std::atomic<bool>>(false);
+  Done done = [inbox = inbox_, once, id = d.id](Outcome o) {
+    if (once->exchange(true)) return;  // a channel that answers twice: the first answer holds
+    {
+      std::lock_guard lock(inbox->mu);
+      inbox->outcomes.emplace_back(id, std::move(o));
+    }
+    inbox->cv.notify_all();
+  };
+  try {
+    channel_->channel->submit(m, done);
+  } catch (const std::exception& e) {
+    // A channel must not throw; if one does, it fails this attempt only.
+    done(RetryLater{Duration{0}, std::string("channel threw: ") + e.what()});
+  }
+}
+
+void Lane::settle(int64_t id, const Outcome& outcome) {
+  using store::DeliveryState;
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) return;  // released at shutdown already
+  Pending p = std::move(it->second);
+  in_flight_.erase(it);
+  const store::Delivery& d = p.delivery;
+  int64_t now = now_ms();
+  double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - p.started).count();
+  enum { kDelivered, kRetried, kDead } counted;
+  if (std::holds_alternative<Delivered>(outcome)) {
+    finished_.push_back({d.id, DeliveryState::kDelivered, now, "", false});
+    spdlog::info("alert ({}, {}): {} delivered to {}", p.sender, p.identifier,
+                 store::event_name(d.event), name());
+    counted = kDelivered;
+  } else if (const auto* r = std::get_if<Rejected>(&outcome)) {
+    finished_.push_back({d.id, DeliveryState::kDead, now, r->reason, false});
+    spdlog::error("alert ({}, {}): rejected by {}: {}", p.sender, p.identifier, name(), r->reason);
+    counted = kDead;
+  } else {
+    const auto& retry = std::get<RetryLater>(outcome);
+    if (d.attempts >= channel_->max_attempts) {
+      finished_.push_back(
+          {d.id, DeliveryState::kDead, now,
+           "gave up after " + std::to_string(d.attempts) + " attempts: " + retry.reason, false});
+      spdlog::error("alert ({}, {}): gave up on {} after {} attempts: {}", p.sender, p.identifier,
+                    name(), d.attempts, retry.reason);
+      counted = kDead;
+    } else {
+      // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a uniform wait in
+      // [0, min(max, base * 2^attempts)), never less than the channel asked for.
+      int shift = std::min(d.attempts - 1, 30);
+      double ceiling = std::min<double>(static_cast<double>(channel_->backoff_base.count()) *
+                                            static_cast<double>(int64_t{1} << shift),
+                                        static_cast<double>(channel_->backoff_max.count()));
+      auto wait =
+          std::max<int64_t>(static_cast<int64_t>(ctx_.random() * ceiling), retry.after.count());
+      finished_.push_back({d.id, DeliveryState::kRetrying, now + wait, retry.reason, false});
+      spdlog::warn("alert ({}, {}): {} failed (attempt {}): {}; retrying in {} ms", p.sender,
+                   p.identifier, name(), d.attempts, retry.reason, wait);
+      counted = kRetried;
+    }
+  }
+  std::lock_guard lock(metrics_mu_);
+  --metrics_.in_flight;
+  ++(counted == kDelivered ? metrics_.delivered
+     : counted == kDead    ? metrics_.dead
+                           : metrics_.retried);
+  for (auto& [bound, count] : metrics_.latency_buckets) {
+    if (ms <= bound) ++count;
+  }
+  ++metrics_.latency_count;
+  metrics_.latency_sum_ms += ms;
+}
+
+void Lane::flush() {
+  if (finished_.empty()) return;
+  if (auto s = ctx_.store->finish_attempts(finished_); !s.ok()) {
+    // The rows stay in flight under our lease; the next start takes them back and retries.
+    spdlog::error("outbox: {}: {}", name(), s.message());
+  }
+  finished_.clear();
+}
+
+void Lane::collect(std::chrono::milliseconds wait) {
+  std::deque<std::pair<int64_t, Outcome>> got;
+  if (!finished_.empty()) wait = std::min(wait, std::chrono::milliseconds(kFlushEvery));
+  {
+    std::unique_lock lock(inbox_->mu);
+    if (wait.count() > 0) {
+      inbox_->cv.wait_for(
+          lock, wait, [this] { return !inbox_->outcomes.empty() || inbox_->wake || inbox_->stop; });
+    }
+    inbox_->wake = false;
+    got.swap(inbox_->outcomes);
+  }
+  for (const auto& [id, outcome] : got)
+    settle(id, outcome);
+  // Outcomes are written in batches: one transaction per batch, not per PUBACK. A batch waits
+  // at most 5 ms (or until nothing is in flight); meanwhile its rows stay "in flight", so a
+  // crash re-sends them (a duplicate), and nothing else can claim them.
+  auto now = SteadyClock::now();
+  if (finished_.size() >= 512 || in_flight_.empty() || now - last_flush_ >= kFlushEvery) {
+    flush();
+    last_flush_ = now;
+  }
+}
+
+Result<int> Lane::claim_and_submit(int n) {
+  n = bucket_.take(n, SteadyClock::now());
+  if (n <= 0) return 0;
+  auto due = ctx_.store->claim_due(now_ms(), n, store::ClaimScope{name(), *ctx_.owner});
+  if (!due.ok()) return due.status();
+  for (const auto& d : *due) {
+    if (channel_->channel->ready()) {
+      submit(d);
+    } else {
+      // The channel went down since the claim: give the rest back without spending attempts.
+      finished_.push_back(
+          {d.id, store::DeliveryState::kPending, d.next_attempt_ms, d.last_error, true});
+    }
+  }
+  flush();  // outcomes decided without an attempt (expired, store errors)
+  return static_cast<int>(due->size());
+}
+
+Result<int> Lane::pass(int limit) {
+  int attempted = 0;
+  while (attempted < limit && channel_->channel->ready()) {
+    int want = std::min(limit - attempted, window());
+    auto n = claim_and_submit(want);
+    if (!n.ok()) return n.status();
+    attempted += *n;
+    // Wait for every outcome (an asynchronous channel bounds its own attempts in time).
+    while (!in_flight_.empty())
+      collect(std::chrono::milliseconds(100));
+    collect(std::chrono::milliseconds(0));
+    flush();
+    if (*n < want) break;  // nothing more due now
+  }
+  return attempted;
+}
+
+void Lane::loop() {
+  using std::chrono::milliseconds;
+  milliseconds wait(0);
+  while (true) {
+    collect(wait);
+    {
+      std::lock_guard lock(inbox_->mu);
+      if (inbox_->stop) break;
+    }
+    wait = std::chrono::duration_cast<milliseconds>(ctx_.options->idle_wait);
+    if (!channel_->channel->ready()) {
+      wait = std::min(wait, milliseconds(200));
+      continue;
+    }
+    int free = window() - static_cast<int>(in_flight_.size());
+    // Claim in chunks: refilling the window one outcome at a time would cost a transaction per
+    // message. So a lane with work in flight claims again once a quarter of its window is free.
+    if (free <= 0 || (!in_flight_.empty() && free < std::max(1, window() / 4))) continue;
+    // An asynchronous channel fills its window in one claim; a synchronous one (window 1)
+    // takes a batch and works through it.
+    int want = window() > 1 ? free : ctx_.options->batch;
+    auto n = claim_and_submit(want);
+    if (!n.ok()) {
+      spdlog::error("outbox: {}: {}", name(), n.status().message());
+      continue;
+    }
+    if (*n == want) {
+      wait = milliseconds(0);  // more may be due right away
+    } else if (auto until = bucket_.until_next(SteadyClock::now()); until.count() > 0) {
+      wait = std::min(wait, until);  // the rate, not the outbox, held us back
+    } else if (auto next = ctx_.store->next_due_ms(); next.ok() && next->has_value()) {
+      wait = std::clamp(milliseconds(**next - now_ms()), milliseconds(0), wait);
+    }
+  }
+  // Drain: outcomes of outstanding attempts are awaited for a while, then their deliveries go
+  // back to the outbox (a channel may have sent them: a duplicate, never a loss).
+  auto deadline = SteadyClock::now() + ctx_.options->drain;
+  while (!in_flight_.empty() && SteadyClock::now() < deadline)
+    collect(std::chrono::milliseconds(50));
+  flush();
+  if (!in_flight_.empty()) {
+    spdlog::warn("outbox: {}: {} attempts unanswered at shutdown, left for the next start", name(),
+                 in_flight_.size());
+    for (const auto& [id, p] : in_flight_)
+      finished_.push_back(
+          {id, store::DeliveryState::kPending, now_ms(), "interrupted by shutdown", false});
+    in_flight_.clear();
+    flush();
+  }
+}
+
+void Lane::start() {
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->stop = false;
+  }
+  thread_ = std::thread([this] {
+    // "lane:NAME" in top -H, perf and gdb (Linux keeps 15 characters).
+    pthread_setname_np(pthread_self(), ("lane:" + name()).substr(0, 15).c_str());
+    loop();
+  });
+}
+
+void Lane::wake() {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->wake = true;
+  }
+  inbox_->cv.notify_all();
+}
+
+void Lane::stop() {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->stop = true;
+  }
+  inbox_->cv.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+ChannelMetrics Lane::metrics() const {
+  std::lock_guard lock(metrics_mu_);
+  return metrics_;
+}
+
+}  // namespace capcast::dispatch
