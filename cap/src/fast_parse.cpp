@@ -603,6 +603,8 @@ bool fast_parse(std::string_view xml, const ParseOptions& options, Parsed* out) 
   // The limits as load_safe_xml applies them: the size first; a depth limit below 5 could cut
   // a valid CAP document.
   if (xml.size() > options.max_bytes || options.max_depth < 5) return false;
+  // A control character is not well-formed XML: the general path says where.
+  if (lexical::first_control(xml) != std::string_view::npos) return false;
   out->version = Version::kCap12;
   return Reader(xml).document(out->alert);
 }

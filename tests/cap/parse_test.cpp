@@ -299,6 +299,36 @@ TEST_CASE("character references must name legal XML characters") {
   CHECK(ok.ok());
 }
 
+TEST_CASE("raw control characters are refused wherever they are, TAB, LF and CR kept") {
+  // A valid sample, so that the one-pass path would take it but for the control character.
+  const std::string good =
+      test::read_file(test::samples_dir() / "oasis-spec-a3-earthquake-update-circle.xml");
+  REQUIRE(parse(good).ok());
+  for (std::string at : {"<headline>", "<identifier>", "<areaDesc>"}) {
+    for (char c : {'\x01', '\x1b', '\x0b', '\x7f' /* DEL is a legal Char */}) {
+      std::string doc = good;
+      doc.insert(doc.find(at) + at.size(), 1, c);
+      auto p = parse(doc);
+      INFO(at << " " << static_cast<int>(c));
+      if (c == '\x7f') {
+        CHECK(p.ok());
+        continue;
+      }
+      REQUIRE_FALSE(p.ok());
+      CHECK_THAT(p.status().message(), Catch::Contains("control character U+00"));
+      CHECK_THAT(p.status().message(), Catch::Contains("line "));
+      auto report = validate(doc);  // validate() says the same through its own entry
+      CHECK_FALSE(report.parsed);
+      REQUIRE(report.findings.size() == 1);
+      CHECK(report.findings[0].rule == "xml");
+      CHECK_THAT(report.findings[0].message, Catch::Contains("control character U+00"));
+    }
+  }
+  std::string tabs = good;
+  tabs.insert(tabs.find("<headline>") + 10, "\t\r\n");
+  CHECK(parse(tabs).ok());
+}
+
 // A schema-valid CAP 1.2 document in the plain form takes parse()'s one-pass fast path
 // (cap/src/fast_parse.h); a comment anywhere sends the same document down the general path
 // (pugixml, build, check_schema). Both must give the same model, and validate() the same
