@@ -115,11 +115,15 @@ void Lane::submit(const store::Delivery& d) {
   auto once = std::make_shared<std::atomic<bool>>(false);
   Done done = [inbox = inbox_, once, id = d.id](Outcome o) {
     if (once->exchange(true)) return;  // a channel that answers twice: the first answer holds
+    bool wake;
     {
       std::lock_guard lock(inbox->mu);
       inbox->outcomes.emplace_back(id, std::move(o));
+      // Wake the lane once, when as many outcomes as it waits for have come: a wake-up (a
+      // futex call and a context switch) per PUBACK would cost more than the rest.
+      wake = inbox->outcomes.size() == inbox->wake_at;
     }
-    inbox->cv.notify_all();
+    if (wake) inbox->cv.notify_all();
   };
   try {
     channel_->channel->submit(m, done);
@@ -193,14 +197,17 @@ void Lane::flush() {
   finished_.clear();
 }
 
-void Lane::collect(std::chrono::milliseconds wait) {
+void Lane::collect(std::chrono::milliseconds wait, size_t want) {
   std::deque<std::pair<int64_t, Outcome>> got;
   if (!finished_.empty()) wait = std::min(wait, std::chrono::milliseconds(kFlushEvery));
   {
     std::unique_lock lock(inbox_->mu);
     if (wait.count() > 0) {
-      inbox_->cv.wait_for(
-          lock, wait, [this] { return !inbox_->outcomes.empty() || inbox_->wake || inbox_->stop; });
+      inbox_->wake_at = std::max<size_t>(1, want);
+      inbox_->cv.wait_for(lock, wait, [this] {
+        return inbox_->outcomes.size() >= inbox_->wake_at || inbox_->wake || inbox_->stop;
+      });
+      inbox_->wake_at = 1;
     }
     inbox_->wake = false;
     got.swap(inbox_->outcomes);
@@ -255,8 +262,10 @@ Result<int> Lane::pass(int limit) {
 void Lane::loop() {
   using std::chrono::milliseconds;
   milliseconds wait(0);
+  size_t want = 1;  // outcomes worth waking up for
   while (true) {
-    collect(wait);
+    collect(wait, want);
+    want = 1;
     {
       std::lock_guard lock(inbox_->mu);
       if (inbox_->stop) break;
@@ -269,16 +278,20 @@ void Lane::loop() {
     int free = window() - static_cast<int>(in_flight_.size());
     // Claim in chunks: refilling the window one outcome at a time would cost a transaction per
     // message. So a lane with work in flight claims again once a quarter of its window is free.
-    if (free <= 0 || (!in_flight_.empty() && free < std::max(1, window() / 4))) continue;
+    int chunk = std::max(1, window() / 4);
+    if (free <= 0 || (!in_flight_.empty() && free < chunk)) {
+      want = static_cast<size_t>(chunk - std::max(free, 0));  // until a chunk is free
+      continue;
+    }
     // An asynchronous channel fills its window in one claim; a synchronous one (window 1)
     // takes a batch and works through it.
-    int want = window() > 1 ? free : ctx_.options->batch;
-    auto n = claim_and_submit(want);
+    int claim = window() > 1 ? free : ctx_.options->batch;
+    auto n = claim_and_submit(claim);
     if (!n.ok()) {
       spdlog::error("outbox: {}: {}", name(), n.status().message());
       continue;
     }
-    if (*n == want) {
+    if (*n == claim) {
       wait = milliseconds(0);  // more may be due right away
     } else if (auto until = bucket_.until_next(SteadyClock::now()); until.count() > 0) {
       wait = std::min(wait, until);  // the rate, not the outbox, held us back

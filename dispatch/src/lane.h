@@ -74,14 +74,15 @@ class Lane {
     std::deque<std::pair<int64_t, Outcome>> outcomes;
     bool wake = false;
     bool stop = false;
+    size_t wake_at = 1;  // a callback wakes the lane when this many outcomes are waiting
   };
 
   void loop();
   // Claims up to n and submits them; returns how many were claimed.
   Result<int> claim_and_submit(int n);
   void submit(const store::Delivery& d);
-  // Takes the outcomes that arrived, waiting up to `wait` for the first if none has.
-  void collect(std::chrono::milliseconds wait);
+  // Takes the outcomes that arrived, waiting up to `wait` until `want` of them have.
+  void collect(std::chrono::milliseconds wait, size_t want = 1);
   void settle(int64_t id, const Outcome& outcome);
   void flush();
   Result<std::shared_ptr<const store::AlertRow>> alert(int64_t id);
