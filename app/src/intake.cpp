@@ -41,6 +41,8 @@ ingest::Taken Intake::take(const std::string& source, const std::string& where,
   }
   dispatch::RouteDecision routed;
   if (router_) routed = router_->decide(parsed);
+  // An Update or Cancel also goes wherever the alerts it references went (store.h).
+  alert->follow_references = true;
   auto accepted = store_->accept_alert(*alert, router_ ? routed.channels : route_);
   if (!accepted.ok()) {
     spdlog::error("source {}: alert ({}, {}) not stored: {}", source, alert->sender,

@@ -2,6 +2,7 @@
 // written against the same list of statements.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "capcast/store/store.h"
@@ -586,6 +587,7 @@ class SqliteStore final : public Store {
 
     // Its effect on the alerts it references (CAP 1.2 §3.2.1: Update and Cancel only; an Ack
     // or Error references messages without changing them).
+    std::vector<int64_t> referenced;  // the stored alerts it names
     if (event == Event::kUpdated || event == Event::kCancelled) {
       for (const auto& r : a.references) {
         Stmt f(db_, "SELECT id FROM alerts WHERE sender = ? AND identifier = ? AND sent = ?");
@@ -594,6 +596,7 @@ class SqliteStore final : public Store {
         if (rc == SQLITE_ROW) {
           int64_t target = f.i64(0);
           if (target == out.alert_id) continue;  // a self-reference changes nothing
+          referenced.push_back(target);
           auto ended = end_alert(target, out.alert_id, event, a);
           if (!ended.ok()) return ended.status();
           if (*ended) out.ended.push_back(target);
@@ -654,7 +657,22 @@ class SqliteStore final : public Store {
     if (out.state != AlertState::kActive)
       why = std::string("already ") + alert_state_name(out.state) +
             " by a message received before it";
-    for (const auto& ch : channels) {
+    std::vector<std::string> targets = channels;
+    if (a.follow_references) {
+      for (int64_t r : referenced) {
+        Stmt q(db_, "SELECT DISTINCT channel FROM deliveries WHERE alert_id = ? ORDER BY id");
+        q.bind(1, r);
+        int rc;
+        while ((rc = q.step()) == SQLITE_ROW) {
+          std::string ch = q.text(0);
+          if (std::find(targets.begin(), targets.end(), ch) == targets.end()) {
+            targets.push_back(std::move(ch));
+          }
+        }
+        if (rc != SQLITE_DONE) return db_error(db_, "reading referenced deliveries");
+      }
+    }
+    for (const auto& ch : targets) {
       Stmt d(db_,
              "INSERT INTO deliveries (alert_id, channel, event, priority, state, last_error) "
              "VALUES (?, ?, ?, ?, ?, ?)");

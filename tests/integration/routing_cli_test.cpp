@@ -162,3 +162,40 @@ TEST_CASE("capcast run: pushed alerts are routed, those that match no route are 
   CHECK_FALSE(std::filesystem::exists(dir / "weather"));
   CHECK(p.output().find("matches no [[route]]: not sent") != std::string::npos);
 }
+
+TEST_CASE("capcast run: a Cancel that matches no route still reaches where its alert went") {
+  test::TempDir dir;
+  test::write_file(dir / "capcast.toml",
+                   std::string("[store]\npath = \"capcast.db\"\n[http]\nport = 0\n"
+                               "[push]\nenabled = true\ntoken = \"route-token-0123456789\"\n") +
+                       kRoutes);
+  test::Process p({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+  auto line = p.wait_for_line("listening on http://127.0.0.1:", 20s);
+  INFO(p.output());
+  REQUIRE(line);
+  httplib::Client c("127.0.0.1", std::stoi(line->substr(line->rfind(':') + 1)));
+  httplib::Headers auth = {{"Authorization", "Bearer route-token-0123456789"}};
+  auto quake = c.Post("/api/v1/alerts", auth,
+                      test::read_file(sample("oasis-spec-a3-earthquake-update-circle.xml")),
+                      "application/cap+xml");
+  REQUIRE(quake);
+  CHECK(quake->status == 201);
+  // A Cancel without <info>: no category, so no route matches it by its own content.
+  const std::string cancel =
+      "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>TRI13970876.3"
+      "</identifier><sender>trinet@caltech.edu</sender><sent>2003-06-11T21:30:00-07:00</sent>"
+      "<status>Actual</status><msgType>Cancel</msgType><scope>Public</scope><references>"
+      "trinet@caltech.edu,TRI13970876.2,2003-06-11T20:56:00-07:00</references></alert>";
+  auto r = c.Post("/api/v1/alerts", auth, cancel, "application/cap+xml");
+  REQUIRE(r);
+  INFO(r->body);
+  CHECK(r->status == 201);
+  for (int i = 0; i < 100 && count_files(dir / "quakes") < 2; ++i) {
+    p.pump();
+    std::this_thread::sleep_for(100ms);
+  }
+  p.signal(SIGTERM);
+  CHECK(p.wait(20s) == 0);
+  CHECK(count_files(dir / "quakes") == 2);  // the alert, then its Cancel
+  CHECK_FALSE(std::filesystem::exists(dir / "weather"));
+}

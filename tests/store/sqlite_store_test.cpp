@@ -1,6 +1,8 @@
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "capcast/store/store.h"
 #include "support/helpers.h"
 
@@ -257,6 +259,35 @@ TEST_CASE("lifecycle: an Update supersedes and a Cancel retracts every alert it 
   REQUIRE(ack.ok());
   CHECK(ack->event == Event::kAck);
   CHECK(state_of(store, u->alert_id) == AlertState::kActive);
+}
+
+TEST_CASE("lifecycle: an Update or Cancel follows its alerts to their channels when asked") {
+  test::TempDir dir;
+  auto s = open_sqlite(dir / "capcast.db");
+  REQUIRE(s.ok());
+  Store& store = **s;
+  auto a1 = store.accept_alert(alert("a1"), {"sms", "files"});
+  auto a2 = store.accept_alert(alert("a2"), {"mqtt"});
+  REQUIRE((a1.ok() && a2.ok()));
+  auto channels_of = [&](int64_t id) {
+    std::vector<std::string> out;
+    for (const auto& d : *store.deliveries_of(id))
+      out.push_back(d.channel);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // Routed nowhere by its own content (say, a Cancel without <info>): it still reaches every
+  // channel that the alerts it names went to, once each.
+  NewAlert c = follow_up("c1", "Cancel", {"a1", "a2"}, "2024-01-01T02:00:00-00:00");
+  c.follow_references = true;
+  auto cancel = store.accept_alert(c, {"files"});
+  REQUIRE(cancel.ok());
+  CHECK(channels_of(cancel->alert_id) == std::vector<std::string>{"files", "mqtt", "sms"});
+  // Without the flag (capcast send to --channel URLs): only the channels given.
+  auto u =
+      store.accept_alert(follow_up("u1", "Update", {"a1"}, "2024-01-01T03:00:00-00:00"), {"files"});
+  REQUIRE(u.ok());
+  CHECK(channels_of(u->alert_id) == std::vector<std::string>{"files"});
 }
 
 TEST_CASE("lifecycle: a Cancel that arrives before its alert still wins") {

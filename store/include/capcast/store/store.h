@@ -55,6 +55,11 @@ struct NewAlert {
   // Its deliveries jump the queue (claim_due takes them first): a Cancel, an Update of an
   // Extreme alert, an Immediate and Extreme alert.
   bool urgent = false;
+  // An Update or Cancel also gets a delivery on every channel that an alert it references has
+  // one on, whatever the channels passed to accept_alert: whoever was told of an incident hears
+  // of its update and its end, even when routing would not send the new message there (a Cancel
+  // without <info>, a severity lowered below a route's minimum).
+  bool follow_references = false;
 };
 
 struct AlertRow {
