@@ -15,6 +15,20 @@ using store::DeliveryState;
 
 namespace {
 
+// An Alert of sender s@x sent 2024-01-01T00:00:00-00:00.
+store::NewAlert new_alert(const std::string& identifier) {
+  store::NewAlert n;
+  n.sender = "s@x";
+  n.identifier = identifier;
+  n.sent = "2024-01-01T00:00:00-00:00";
+  n.status = "Actual";
+  n.msg_type = "Alert";
+  n.title = "t";
+  n.source = "test";
+  n.xml = "<alert/>";
+  return n;
+}
+
 // A channel that answers from a script and records what it was given.
 class ScriptedChannel final : public Channel {
  public:
@@ -56,15 +70,7 @@ struct Rig {
   }
 
   int64_t accept(std::optional<int64_t> expires_ms = std::nullopt) {
-    store::NewAlert n;
-    n.sender = "s@x";
-    n.identifier = "A-1";
-    n.sent = "2024-01-01T00:00:00-00:00";
-    n.status = "Actual";
-    n.msg_type = "Alert";
-    n.title = "t";
-    n.source = "test";
-    n.xml = "<alert/>";
+    store::NewAlert n = new_alert("A-1");
     n.expires_ms = expires_ms;
     return store->accept_alert(n, engine->route())->alert_id;
   }
@@ -188,15 +194,9 @@ TEST_CASE("channels are told the event: new, updated, cancelled, and expiry wher
   int64_t now = to_unix_ms(rig.clock.now());
   int64_t id = rig.accept(now + 60'000);
   REQUIRE(*rig.engine->run_pass() == 2);
-  store::NewAlert update;
-  update.sender = "s@x";
-  update.identifier = "A-2";
+  store::NewAlert update = new_alert("A-2");
   update.sent = "2024-01-01T01:00:00-00:00";
-  update.status = "Actual";
   update.msg_type = "Update";
-  update.title = "t";
-  update.source = "test";
-  update.xml = "<alert/>";
   update.expires_ms = now + 60'000;
   update.references.push_back({"s@x", "A-1", "2024-01-01T00:00:00-00:00"});
   int64_t uid = rig.store->accept_alert(update, rig.engine->route())->alert_id;
@@ -293,16 +293,7 @@ class BlockedChannel final : public Channel {
 };
 
 store::NewAlert numbered(int i) {
-  store::NewAlert n;
-  n.sender = "s@x";
-  n.identifier = "N-" + std::to_string(i);
-  n.sent = "2024-01-01T00:00:00-00:00";
-  n.status = "Actual";
-  n.msg_type = "Alert";
-  n.title = "t";
-  n.source = "test";
-  n.xml = "<alert/>";
-  return n;
+  return new_alert("N-" + std::to_string(i));
 }
 
 template <typename Pred>

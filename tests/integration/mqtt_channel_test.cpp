@@ -27,9 +27,7 @@ using namespace std::chrono_literals;
 namespace {
 
 int fixture_port() {
-  auto text = test::read_file(std::filesystem::path(CAPCAST_PEERS_DIR) / "mosquitto.port");
-  REQUIRE(!text.empty());
-  return std::stoi(text);
+  return test::peer_port(CAPCAST_PEERS_DIR, "mosquitto");
 }
 
 // A port nothing listens on now: bind port 0 and let the kernel choose.

@@ -21,9 +21,7 @@ using namespace std::chrono_literals;
 namespace {
 
 int mosquitto_port() {
-  auto text = test::read_file(std::filesystem::path(CAPCAST_PEERS_DIR) / "mosquitto.port");
-  REQUIRE(!text.empty());
-  return std::stoi(text);
+  return test::peer_port(CAPCAST_PEERS_DIR, "mosquitto");
 }
 
 // The wis2box sample alert with its identifier made unique to this test run.

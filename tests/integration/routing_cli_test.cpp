@@ -15,15 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-size_t count_files(const std::filesystem::path& dir) {
-  size_t n = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(dir, ec);
-       !ec && it != std::filesystem::directory_iterator(); ++it)
-    ++n;
-  return n;
-}
-
 std::string sample(const char* name) {
   return (test::samples_dir() / name).string();
 }
@@ -38,6 +29,17 @@ const char* kRoutes =
     "[[route]]\nname = \"met\"\nchannels = [\"weather\"]\ncategory = [\"Met\"]\n"
     "min_severity = \"Moderate\"\n"
     "[[route]]\nname = \"rmt\"\nchannels = [\"weather\"]\nevent = [\"required monthly test\"]\n";
+
+const char* kPushToken = "route-token-0123456789";
+
+// `capcast run` with kRoutes, its store in `dir` and the push API on.
+test::Process run_with_push(const test::TempDir& dir) {
+  test::write_file(dir / "capcast.toml",
+                   std::string("[store]\npath = \"capcast.db\"\n[http]\nport = 0\n"
+                               "[push]\nenabled = true\ntoken = \"") +
+                       kPushToken + "\"\n" + kRoutes);
+  return test::Process({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+}
 
 }  // namespace
 
@@ -55,7 +57,7 @@ TEST_CASE("capcast send --config: each alert lands only in the folder its route 
   CHECK(out.find("sending to 1 channel(s)") != std::string::npos);
   CHECK(out.find("quakes (file://" + (dir / "quakes").string() + "): delivered") !=
         std::string::npos);
-  CHECK(count_files(dir / "quakes") == 1);
+  CHECK(test::count_files(dir / "quakes") == 1);
   CHECK_FALSE(std::filesystem::exists(dir / "weather"));
 
   // A Moderate Met alert: weather only.
@@ -64,8 +66,8 @@ TEST_CASE("capcast send --config: each alert lands only in the folder its route 
                   &out) == 0);
   CHECK(out.find("weather (file://" + (dir / "weather").string() + "): delivered") !=
         std::string::npos);
-  CHECK(count_files(dir / "quakes") == 1);
-  CHECK(count_files(dir / "weather") == 1);
+  CHECK(test::count_files(dir / "quakes") == 1);
+  CHECK(test::count_files(dir / "weather") == 1);
 
   // IPAWS's Required Monthly Test matches route rmt, but blocks CMAS, which weather lists in
   // block_names: sent nowhere, and said so; exit 0 (nothing failed).
@@ -80,15 +82,15 @@ TEST_CASE("capcast send --config: each alert lands only in the folder its route 
                    sample("oasis-spec-a4-amber-en-es-multilang.xml")},
                   &out) == 0);
   CHECK(out.find("matches no [[route]]: nothing to send") != std::string::npos);
-  CHECK(count_files(dir / "quakes") == 1);
-  CHECK(count_files(dir / "weather") == 1);
+  CHECK(test::count_files(dir / "quakes") == 1);
+  CHECK(test::count_files(dir / "weather") == 1);
 
   // --channel URLs bypass the routes: the earthquake goes where it is told.
   CHECK(test::run({CAPCAST_BINARY, "send", "--config", config, "--channel",
                    "file://" + (dir / "direct").string(),
                    sample("us-ipaws-fema-rmt-eas-blockchannel-signed.xml")},
                   &out) == 0);
-  CHECK(count_files(dir / "direct") == 1);
+  CHECK(test::count_files(dir / "direct") == 1);
 }
 
 TEST_CASE("capcast send and run: a route naming an unknown channel is a configuration error") {
@@ -125,23 +127,19 @@ TEST_CASE("capcast run --once: polled alerts are routed by the Intake") {
   CHECK(rc == 0);
   CHECK(out.find("3 alerts stored; deliveries: 2 delivered, 0 pending, 0 dead") !=
         std::string::npos);
-  CHECK(count_files(dir / "quakes") == 1);
-  CHECK(count_files(dir / "weather") == 1);
+  CHECK(test::count_files(dir / "quakes") == 1);
+  CHECK(test::count_files(dir / "weather") == 1);
   CHECK(out.find("matches no [[route]]: not sent") != std::string::npos);
 }
 
 TEST_CASE("capcast run: pushed alerts are routed, those that match no route are counted") {
   test::TempDir dir;
-  test::write_file(dir / "capcast.toml",
-                   std::string("[store]\npath = \"capcast.db\"\n[http]\nport = 0\n"
-                               "[push]\nenabled = true\ntoken = \"route-token-0123456789\"\n") +
-                       kRoutes);
-  test::Process p({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+  test::Process p = run_with_push(dir);
   auto line = p.wait_for_line("listening on http://127.0.0.1:", 20s);
   INFO(p.output());
   REQUIRE(line);
   httplib::Client c("127.0.0.1", std::stoi(line->substr(line->rfind(':') + 1)));
-  httplib::Headers auth = {{"Authorization", "Bearer route-token-0123456789"}};
+  httplib::Headers auth = {{"Authorization", "Bearer " + std::string(kPushToken)}};
   for (const char* name :
        {"oasis-spec-a3-earthquake-update-circle.xml", "oasis-spec-a4-amber-en-es-multilang.xml"}) {
     auto r = c.Post("/api/v1/alerts", auth, test::read_file(sample(name)), "application/cap+xml");
@@ -152,11 +150,11 @@ TEST_CASE("capcast run: pushed alerts are routed, those that match no route are 
   REQUIRE(status);
   CHECK(nlohmann::json::parse(status->body)["unrouted_since_start"] == 1);
   // The earthquake reaches quakes/ (the engine runs on its own thread: wait for the file).
-  for (int i = 0; i < 100 && count_files(dir / "quakes") == 0; ++i) {
+  for (int i = 0; i < 100 && test::count_files(dir / "quakes") == 0; ++i) {
     p.pump();
     std::this_thread::sleep_for(100ms);
   }
-  CHECK(count_files(dir / "quakes") == 1);
+  CHECK(test::count_files(dir / "quakes") == 1);
   p.signal(SIGTERM);
   CHECK(p.wait(20s) == 0);
   CHECK_FALSE(std::filesystem::exists(dir / "weather"));
@@ -165,16 +163,12 @@ TEST_CASE("capcast run: pushed alerts are routed, those that match no route are 
 
 TEST_CASE("capcast run: a Cancel that matches no route still reaches where its alert went") {
   test::TempDir dir;
-  test::write_file(dir / "capcast.toml",
-                   std::string("[store]\npath = \"capcast.db\"\n[http]\nport = 0\n"
-                               "[push]\nenabled = true\ntoken = \"route-token-0123456789\"\n") +
-                       kRoutes);
-  test::Process p({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+  test::Process p = run_with_push(dir);
   auto line = p.wait_for_line("listening on http://127.0.0.1:", 20s);
   INFO(p.output());
   REQUIRE(line);
   httplib::Client c("127.0.0.1", std::stoi(line->substr(line->rfind(':') + 1)));
-  httplib::Headers auth = {{"Authorization", "Bearer route-token-0123456789"}};
+  httplib::Headers auth = {{"Authorization", "Bearer " + std::string(kPushToken)}};
   auto quake = c.Post("/api/v1/alerts", auth,
                       test::read_file(sample("oasis-spec-a3-earthquake-update-circle.xml")),
                       "application/cap+xml");
@@ -190,12 +184,12 @@ TEST_CASE("capcast run: a Cancel that matches no route still reaches where its a
   REQUIRE(r);
   INFO(r->body);
   CHECK(r->status == 201);
-  for (int i = 0; i < 100 && count_files(dir / "quakes") < 2; ++i) {
+  for (int i = 0; i < 100 && test::count_files(dir / "quakes") < 2; ++i) {
     p.pump();
     std::this_thread::sleep_for(100ms);
   }
   p.signal(SIGTERM);
   CHECK(p.wait(20s) == 0);
-  CHECK(count_files(dir / "quakes") == 2);  // the alert, then its Cancel
+  CHECK(test::count_files(dir / "quakes") == 2);  // the alert, then its Cancel
   CHECK_FALSE(std::filesystem::exists(dir / "weather"));
 }

@@ -12,15 +12,6 @@ namespace {
 
 const char* kSample = "oasis-spec-a3-earthquake-update-circle.xml";
 
-size_t count_files(const std::filesystem::path& dir) {
-  size_t n = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(dir, ec);
-       !ec && it != std::filesystem::directory_iterator(); ++it)
-    ++n;
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("capcast send delivers one alert to the --channel URLs given, exit 0") {
@@ -41,8 +32,8 @@ TEST_CASE("capcast send delivers one alert to the --channel URLs given, exit 0")
         std::string::npos);
   CHECK(out.find("channel-2 (file://" + (dir / "b").string() + "): delivered") !=
         std::string::npos);
-  CHECK(count_files(dir / "a") == 1);
-  CHECK(count_files(dir / "b") == 1);
+  CHECK(test::count_files(dir / "a") == 1);
+  CHECK(test::count_files(dir / "b") == 1);
   CHECK_FALSE(std::filesystem::exists(dir / "never"));  // --channel replaces the configured ones
   for (const auto& e : std::filesystem::directory_iterator(dir / "a"))
     CHECK(test::read_file(e.path()) == test::read_file(test::samples_dir() / kSample));
@@ -67,7 +58,7 @@ TEST_CASE("capcast send: a persistent store remembers the alert, a second send s
   CHECK(test::run(cmd, &out) == 0);
   INFO(out);
   CHECK(out.find("already in the store") != std::string::npos);
-  CHECK(count_files(dir / "out") == 0);  // exactly once
+  CHECK(test::count_files(dir / "out") == 0);  // exactly once
 }
 
 TEST_CASE("capcast send: dead deliveries, an invalid alert and bad channels") {

@@ -41,4 +41,20 @@ std::filesystem::path samples_dir() {
   return source_dir() / "samples" / "cap";
 }
 
+size_t count_files(const std::filesystem::path& dir) {
+  size_t n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); ++it)
+    ++n;
+  return n;
+}
+
+int peer_port(const std::filesystem::path& peers_dir, const std::string& name) {
+  std::string text = read_file(peers_dir / (name + ".port"));
+  if (text.empty())
+    throw std::runtime_error("no port for peer " + name + " in " + peers_dir.string());
+  return std::stoi(text);
+}
+
 }  // namespace capcast::test

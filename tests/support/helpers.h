@@ -27,4 +27,11 @@ void write_file(const std::filesystem::path& p, const std::string& content);
 std::filesystem::path source_dir();
 std::filesystem::path samples_dir();  // samples/cap
 
+// How many entries a folder holds (0 when it does not exist).
+size_t count_files(const std::filesystem::path& dir);
+
+// The port a peer started by tests/peers/peerctl listens on (PEERS_DIR/NAME.port); throws when
+// the peer's fixture did not run.
+int peer_port(const std::filesystem::path& peers_dir, const std::string& name);
+
 }  // namespace capcast::test
