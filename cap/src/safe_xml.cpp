@@ -158,6 +158,38 @@ Status check_depth(const pugi::xml_document& doc, std::string_view xml, int max_
   return {};
 }
 
+// For documents pugixml decoded itself (UTF-16/32), which the byte-level lexical scan cannot
+// read: the first text or attribute value holding a control character (XML 1.0 §2.2), as an
+// error. A walk over the tree without recursion.
+Status check_controls(const pugi::xml_document& doc, std::string_view xml) {
+  auto bad = [&](const pugi::xml_node& n, std::string_view value) -> Status {
+    if (size_t at = lexical::first_control(value); at != std::string_view::npos) {
+      char code[8];
+      std::snprintf(code, sizeof code, "%04X", static_cast<unsigned char>(value[at]));
+      return Status(Code::kParseError, xml_position(xml, n.offset_debug()) +
+                                           ": not well-formed XML: control character U+" + code +
+                                           " (XML 1.0 §2.2 allows none below U+0020 but TAB, "
+                                           "LF and CR)");
+    }
+    return {};
+  };
+  pugi::xml_node n = doc.first_child();
+  while (n) {
+    if (auto st = bad(n, n.value()); !st.ok()) return st;
+    for (auto a : n.attributes()) {
+      if (auto st = bad(n, a.value()); !st.ok()) return st;
+    }
+    if (n.first_child()) {
+      n = n.first_child();
+      continue;
+    }
+    while (n && !n.next_sibling())
+      n = n.parent();
+    if (n) n = n.next_sibling();
+  }
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::string> latin1_to_utf8(std::string_view xml) {
@@ -232,6 +264,9 @@ Status load_safe_xml(pugi::xml_document& doc, std::string_view xml, const XmlLim
       deepest >= 0 && deepest <= limits.max_depth && xml.find('\0') == std::string_view::npos;
   if (!shallow) {
     if (auto st = check_depth(doc, xml, limits.max_depth); !st.ok()) return st;
+  }
+  if (utf16or32) {
+    if (auto st = check_controls(doc, xml); !st.ok()) return st;
   }
   if (!doc.document_element()) {
     return Status(Code::kParseError, "line 1, column 1: no root element");
