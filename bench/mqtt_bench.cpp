@@ -242,6 +242,53 @@ double mosquitto_pub_rate(const Broker& b, const fs::path& lines, int n) {
   return n / s;
 }
 
+// Bare Paho C++: the same N messages through the same library capcast's channel uses (MQTT 5,
+// 1000 in flight, as capcast's default), nothing else: the ceiling of any Paho-based channel on
+// this machine. Its rate in messages/s, publish of the first to PUBACK of the last.
+double paho_rate(const Broker& b, const std::vector<std::string>& msgs) {
+  ::mqtt::create_options create(MQTTVERSION_5);
+  create.set_max_buffered_messages(1100);
+  ::mqtt::async_client cli("tcp://127.0.0.1:" + std::to_string(b.port), "bench-bare-rate", create,
+                           nullptr);
+  ::mqtt::connect_options o;
+  o.set_mqtt_version(MQTTVERSION_5);
+  o.set_clean_start(true);
+  o.set_max_inflight(1000);
+  cli.connect(o)->wait();
+  struct L : ::mqtt::iaction_listener {
+    std::mutex mu;
+    std::condition_variable cv;
+    int in_flight = 0;
+    int done = 0;
+    void finish() {
+      {
+        std::lock_guard lock(mu);
+        --in_flight;
+        ++done;
+      }
+      cv.notify_one();
+    }
+    void on_success(const ::mqtt::token&) override { finish(); }
+    void on_failure(const ::mqtt::token&) override { finish(); }
+  } l;
+  auto t0 = Steady::now();
+  for (const auto& m : msgs) {
+    {
+      std::unique_lock lock(l.mu);
+      l.cv.wait(lock, [&] { return l.in_flight < 1000; });
+      ++l.in_flight;
+    }
+    cli.publish(::mqtt::make_message("bench/paho", m, 1, false), nullptr, l);
+  }
+  {
+    std::unique_lock lock(l.mu);
+    l.cv.wait(lock, [&] { return l.done == static_cast<int>(msgs.size()); });
+  }
+  double s = seconds_since(t0);
+  cli.disconnect()->wait();
+  return static_cast<double>(msgs.size()) / s;
+}
+
 // capcast: N alerts in a fresh outbox (not timed: that is the outbox measurement), then the
 // engine drains them through the mqtt channel. Its rate in messages/s.
 double capcast_rate(const Broker& b, const fs::path& dir, const std::vector<std::string>& msgs,
@@ -432,8 +479,8 @@ int main(int argc, char** argv) {
     std::printf(
         "\n1. publish throughput, QoS 1 (capcast: outbox -> lane -> Paho -> PUBACK -> "
         "outbox)\n");
-    std::printf("%-6s %14s %14s %8s %18s\n", "size", "capcast msg/s", "mosq_pub msg/s", "ratio",
-                "outbox accepts/s");
+    std::printf("%-6s %14s %14s %14s %8s %12s %18s\n", "size", "capcast msg/s", "mosq_pub msg/s",
+                "bare Paho/s", "ratio", "vs Paho", "outbox accepts/s");
     for (size_t size : {size_t{1024}, size_t{4096}}) {
       std::vector<std::string> msgs;
       std::ofstream lines(dir / "lines.txt", std::ios::trunc);
@@ -442,15 +489,18 @@ int main(int argc, char** argv) {
         lines << msgs.back() << '\n';
       }
       lines.close();
-      std::vector<double> ours, ref, accepts;
+      std::vector<double> ours, ref, paho, accepts;
       for (int r = 0; r < reps; ++r) {
         ref.push_back(mosquitto_pub_rate(broker, dir / "lines.txt", n));
+        paho.push_back(paho_rate(broker, msgs));
         double acc = 0;
         ours.push_back(capcast_rate(broker, dir / "run", msgs, &acc));
         accepts.push_back(acc);
       }
-      std::printf("%-6zu %14.0f %14.0f %7.2fx %18.0f\n", size, median(ours), median(ref),
-                  median(ours) / median(ref), median(accepts));
+      std::printf("%-6zu %14.0f %14.0f %14.0f %7.2fx %11.2fx %18.0f\n", size, median(ours),
+                  median(ref), median(paho), median(ours) / median(ref),
+                  median(ours) / median(paho), median(accepts));
+      std::printf("       (bare Paho / mosquitto_pub: %.2fx)\n", median(paho) / median(ref));
     }
   }
   if (parts.find('2') != std::string::npos) {

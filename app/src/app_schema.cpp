@@ -4,6 +4,7 @@
 #include "capcast/dispatch/registry.h"
 #include "capcast/dispatch/routing.h"
 #include "capcast/ingest/settings.h"
+#include "privacy.h"
 
 namespace capcast::app {
 
@@ -63,6 +64,7 @@ const config::Schema& schema() {
              "largest document accepted"},
          Key{"validate", Type::kBool, Value{true}, false, false,
              "refuse documents with validation errors (schema and CAP rules)"}}));
+    s.sections.push_back(privacy_section());
     s.sections.push_back(ingest::ingest_section());
     s.sections.push_back(ingest::source_section());
     s.sections.push_back(dispatch::dispatch_section());

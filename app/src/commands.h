@@ -38,10 +38,16 @@ struct SendCmdOptions {
   std::string config_path;            // optional: store, dispatch and [[channel]] settings
   std::vector<std::string> channels;  // channel URLs; when given, only these are used
   std::string store_path;             // empty: a temporary store
-  bool verbose = false;               // the engine's log lines too
+  // Phone numbers to send to, on every channel that delivers to people (SMS); sealed in the
+  // store under [privacy] key (a temporary store uses a key of its own, forgotten at exit).
+  std::vector<std::string> to;
+  bool verbose = false;  // the engine's log lines too
 };
 
 int run_command(const RunOptions& options);
+int subscribers_import_command(const std::string& config_path, const std::string& file);
+int subscribers_list_command(const std::string& config_path, int limit);
+int subscribers_remove_command(const std::string& config_path, const std::string& number);
 int send_command(const SendCmdOptions& options);
 int convert_command(const ConvertCmdOptions& options);
 int validate_command(const ValidateCmdOptions& options);

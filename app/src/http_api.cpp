@@ -251,6 +251,19 @@ void HttpApi::routes() {
   });
   server_->Get(
       "/", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/status"); });
+  // Delivery reports a gateway sends back (Kannel calls its dlr-url with GET; others POST a
+  // form): the query or form parameters, the first value of each, go to the named channel.
+  auto callback = [this](const httplib::Request& req, httplib::Response& res) {
+    std::map<std::string, std::string> query;
+    for (const auto& [k, v] : req.params)
+      query.emplace(k, v);
+    auto status =
+        info_.channel_callback ? info_.channel_callback(req.matches[1].str(), query) : std::nullopt;
+    res.status = status.value_or(404);
+    res.set_content(res.status == 200 ? "ok\n" : "not taken\n", "text/plain");
+  };
+  server_->Get(R"(/api/v1/dlr/([^/]+))", callback);
+  server_->Post(R"(/api/v1/dlr/([^/]+))", callback);
 }
 
 Result<int> HttpApi::start() {

@@ -1,12 +1,14 @@
 // capcast's HTTP server on cpp-httplib: the CAP ATOM feed (/feed.atom), each alert's CAP XML
 // (/alerts/N.xml), a status page (/status, /status.json), Prometheus metrics (/metrics), a
-// liveness probe (/healthz), and
+// liveness probe (/healthz), channels' callbacks (/api/v1/dlr/{channel}: delivery reports), and
 // when enabled the push endpoint (POST /api/v1/alerts, bearer token).
 // start() runs the server on a thread of its own; stop() may be called from any thread.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +48,12 @@ struct StatusInfo {
   std::function<int64_t()> unrouted;
   // The dispatch engine's per-channel counters, for /metrics and the status page (may be empty).
   std::function<std::vector<dispatch::ChannelMetrics>()> channel_metrics;
+  // A channel's callbacks (a Kannel delivery report at /api/v1/dlr/{channel}): the HTTP status
+  // to answer, or nullopt when no channel of that name takes them (404). Called from the
+  // server's threads; may be empty.
+  std::function<std::optional<int>(const std::string& channel,
+                                   const std::map<std::string, std::string>& query)>
+      channel_callback;
 };
 
 class HttpApi {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "accept.h"
+#include "capcast/dispatch/targeting.h"
 
 namespace capcast::app {
 namespace {
@@ -43,7 +44,16 @@ ingest::Taken Intake::take(const std::string& source, const std::string& where,
   if (router_) routed = router_->decide(parsed);
   // An Update or Cancel also goes wherever the alerts it references went (store.h).
   alert->follow_references = true;
-  auto accepted = store_->accept_alert(*alert, router_ ? routed.channels : route_);
+  std::vector<std::string> channels = router_ ? routed.channels : route_;
+  // SMS and the like: a delivery per subscriber the alert's areas reach (targeting.h).
+  auto people = dispatch::attach_people(*store_, parsed, people_, channels, *alert);
+  if (!people.ok()) {
+    spdlog::error("source {}: alert ({}, {}): subscribers not found: {}", source, alert->sender,
+                  alert->identifier, people.status().message());
+    if (why) *why = "not stored: " + people.status().message();
+    return ingest::Taken::kFailed;
+  }
+  auto accepted = store_->accept_alert(*alert, channels);
   if (!accepted.ok()) {
     spdlog::error("source {}: alert ({}, {}) not stored: {}", source, alert->sender,
                   alert->identifier, accepted.status().message());
@@ -60,6 +70,10 @@ ingest::Taken Intake::take(const std::string& source, const std::string& where,
                    : std::string(", already ") + store::alert_state_name(accepted->state) +
                          " by a message received earlier: not sent");
   if (router_) log_routing(*alert, routed, router_->has_routes());
+  if (*people > 0) {
+    spdlog::info("alert ({}, {}): {} subscriber(s) in its area", alert->sender, alert->identifier,
+                 *people);
+  }
   if (router_ && router_->has_routes() && routed.matched.empty()) ++unrouted_;
   for (int64_t other : accepted->linked) {
     if (auto row = store_->find_alert(other); row.ok() && row->has_value()) {

@@ -18,7 +18,11 @@ class Intake {
   // `router` (when given, it must outlive the Intake) chooses each alert's channels; without
   // one every alert goes to every channel of the engine.
   Intake(store::Store* store, dispatch::Engine* engine, const dispatch::Router* router = nullptr)
-      : store_(store), engine_(engine), router_(router), route_(engine->route()) {}
+      : store_(store),
+        engine_(engine),
+        router_(router),
+        route_(engine->route()),
+        people_(engine->route_people()) {}
 
   // `where` names the document's origin for logs (a URL, masked, or "push from 127.0.0.1").
   // On kRefused, *why (when given) says what is wrong with the document.
@@ -31,7 +35,8 @@ class Intake {
   store::Store* store_;
   dispatch::Engine* engine_;
   const dispatch::Router* router_;
-  std::vector<std::string> route_;  // without a router
+  std::vector<std::string> route_;   // without a router
+  std::vector<std::string> people_;  // channels that deliver to people (subscribers)
   std::atomic<int64_t> unrouted_{0};
 };
 

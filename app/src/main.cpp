@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "capcast/core/version.h"
+#include "capcast/store/sealer.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -76,7 +77,37 @@ int main(int argc, char** argv) {
   send_cmd->add_option("--store", send.store_path,
                        "the store to record the alert and its deliveries in; default: a "
                        "temporary one");
+  send_cmd
+      ->add_option("--to", send.to,
+                   "a phone number (E.164, e.g. +254700000001) to send to on the channels that "
+                   "deliver to people (SMS); may be repeated")
+      ->allow_extra_args(false);
   send_cmd->add_flag("-v,--verbose", send.verbose, "also print the engine's log lines");
+
+  auto* keygen_cmd = app.add_subcommand(
+      "keygen", "Print a new random key for [privacy] key (seals phone numbers in the store)");
+
+  auto* sms_cmd = app.add_subcommand("sms", "SMS: the subscribers alerts reach by location");
+  sms_cmd->require_subcommand(1);
+  auto* subs_cmd = sms_cmd->add_subcommand(
+      "subscribers", "Import, list or remove subscribers (numbers sealed under [privacy] key)");
+  subs_cmd->require_subcommand(1);
+  std::string subs_config, subs_file, subs_number;
+  int subs_limit = 100;
+  auto* import_cmd = subs_cmd->add_subcommand(
+      "import",
+      "Add or replace subscribers from a CSV file with a header row: number (required), "
+      "languages (sw;en), lat, lon, geocodes (NAME=value;...), channels (name;...). Exit 1 when "
+      "any row was rejected (the others are imported)");
+  import_cmd->add_option("file", subs_file, "the CSV file")->required();
+  auto* list_cmd = subs_cmd->add_subcommand("list", "List subscribers, numbers masked");
+  list_cmd->add_option("--limit", subs_limit, "at most this many (default 100)");
+  auto* remove_cmd = subs_cmd->add_subcommand("remove", "Remove a subscriber by number");
+  remove_cmd->add_option("number", subs_number, "the phone number")->required();
+  for (auto* c : {import_cmd, list_cmd, remove_cmd}) {
+    c->add_option("-c,--config", subs_config,
+                  "configuration file (TOML): [store] path and [privacy] key");
+  }
 
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
@@ -98,6 +129,13 @@ int main(int argc, char** argv) {
   if (*validate_cmd) return validate_command(validate);
   if (*convert_cmd) return convert_command(convert);
   if (*send_cmd) return send_command(send);
+  if (*import_cmd) return subscribers_import_command(subs_config, subs_file);
+  if (*list_cmd) return subscribers_list_command(subs_config, subs_limit);
+  if (*remove_cmd) return subscribers_remove_command(subs_config, subs_number);
+  if (*keygen_cmd) {
+    std::cout << capcast::store::new_sealer_key() << "\n";
+    return kExitOk;
+  }
   if (*version_cmd) {
     std::cout << "capcast " << capcast::kVersion << "\n";
     return kExitOk;

@@ -31,6 +31,7 @@
 #include "commands.h"
 #include "http_api.h"
 #include "intake.h"
+#include "privacy.h"
 
 namespace capcast::app {
 namespace {
@@ -109,7 +110,12 @@ int run_command(const RunOptions& options) {
     return kExitUsage;
   }
   auto store_path = doc->resolve_path(doc->section("store").get_string("path"));
-  auto store = store::open_sqlite(store_path);
+  auto sealer = configured_sealer(*doc);
+  if (!sealer.ok()) {
+    std::cerr << "capcast: configuration rejected:\n" << sealer.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto store = store::open_sqlite(store_path, *sealer);
   if (!store.ok()) {
     std::cerr << "capcast: " << store.status().message() << "\n";
     return kExitUsage;
@@ -193,6 +199,13 @@ int run_command(const RunOptions& options) {
       info.sources.emplace_back(s.name, mask_url_password(s.url));
     if (router->has_routes()) info.unrouted = [&intake] { return intake.unrouted(); };
     info.channel_metrics = [&engine] { return engine.metrics(); };
+    info.channel_callback = [&channels](const std::string& name,
+                                        const std::map<std::string, std::string>& query) {
+      for (auto& c : *channels) {
+        if (c.name == name) return c.channel->http_callback(query);
+      }
+      return std::optional<int>();
+    };
     const auto& push = doc->section("push");
     if (push.get_bool("enabled")) {
       ho.push_token = push.get_string("token");

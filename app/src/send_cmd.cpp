@@ -1,8 +1,8 @@
-// `capcast send [--config FILE] [--channel URL]... [--store FILE] ALERT.xml`: validates one alert,
-// stores it with a delivery per channel (the configured ones, or only the --channel URLs given)
-// and drives the same dispatch engine as `run` until every delivery is delivered or dead,
-// showing progress: a bar on a terminal, one line per change otherwise. Exit 0 when all were
-// delivered, 1 when the alert is invalid or any delivery ended dead, 2 on a usage or
+// `capcast send [--config FILE] [--channel URL]... [--to NUMBER]... [--store FILE] ALERT.xml`:
+// validates one alert, stores it with a delivery per channel (the configured ones, or only the
+// --channel URLs given) and drives the same dispatch engine as `run` until every delivery is
+// delivered or dead, showing progress: a bar on a terminal, one line per change otherwise. Exit 0
+// when all were delivered, 1 when the alert is invalid or any delivery ended dead, 2 on a usage or
 // configuration error. Without --store the store is a temporary one, removed at exit.
 #include <unistd.h>
 
@@ -25,9 +25,11 @@
 #include "capcast/dispatch/engine.h"
 #include "capcast/dispatch/registry.h"
 #include "capcast/dispatch/routing.h"
+#include "capcast/dispatch/targeting.h"
 #include "capcast/store/store.h"
 #include "commands.h"
 #include "input.h"
+#include "privacy.h"
 
 namespace capcast::app {
 namespace {
@@ -91,7 +93,9 @@ struct Progress {
       seen[d.id] = key;
       if (d.state == store::DeliveryState::kPending || d.state == store::DeliveryState::kInFlight)
         continue;
-      std::string line = d.channel + " (" + urls.at(d.channel) + "): " + state_text(d, now_ms);
+      std::string line = d.channel + " (" + urls.at(d.channel) + ")" +
+                         (d.recipient_masked.empty() ? "" : " to " + d.recipient_masked) + ": " +
+                         state_text(d, now_ms);
       if (tty) std::cout << "\r\033[K";
       std::cout << line << "\n";
     }
@@ -183,6 +187,47 @@ int send_command(const SendCmdOptions& options) {
     router = std::move(*r);
   }
 
+  // Numbers for the channels that deliver to people, checked before anything is stored.
+  std::vector<std::string> people_channels;
+  for (const auto& c : *channels) {
+    if (c.channel->to_people()) people_channels.push_back(c.name);
+  }
+  for (const auto& number : options.to) {
+    if (auto st = check_number(number); !st.ok()) {
+      std::cerr << "capcast send: " << st.message() << "\n";
+      return kExitUsage;
+    }
+  }
+  if (!options.to.empty() && people_channels.empty()) {
+    std::cerr << "capcast send: --to needs a channel that sends to people (e.g. smpp://...)\n";
+    return kExitUsage;
+  }
+  if (options.to.empty() && !people_channels.empty() && options.store_path.empty() && channel_doc) {
+    // A temporary store has no subscribers: nobody could be reached.
+    std::cerr << "capcast send: " << people_channels.front()
+              << " sends to people: give the numbers with --to (or a --store with subscribers)\n";
+    return kExitUsage;
+  }
+  auto sealer = configured_sealer(*doc);
+  if (!sealer.ok()) {
+    std::cerr << "capcast send: configuration rejected:\n" << sealer.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (!*sealer && !options.to.empty()) {
+    if (!options.store_path.empty()) {
+      std::cerr << "capcast send: --to with --store needs [privacy] key in the --config: phone "
+                   "numbers are never stored in clear (capcast keygen makes a key)\n";
+      return kExitUsage;
+    }
+    // A temporary store: a key of its own, forgotten with the store at exit.
+    auto once = store::sodium_sealer(store::new_sealer_key());
+    if (!once.ok()) {
+      std::cerr << "capcast send: " << once.status().message() << "\n";
+      return kExitUsage;
+    }
+    *sealer = std::shared_ptr<const store::Sealer>(std::move(*once));
+  }
+
   TempStoreDir temp;
   std::filesystem::path store_path = options.store_path;
   if (store_path.empty()) {
@@ -192,7 +237,7 @@ int send_command(const SendCmdOptions& options) {
     }
     store_path = temp.path() / "capcast.db";
   }
-  auto store = store::open_sqlite(store_path);
+  auto store = store::open_sqlite(store_path, *sealer);
   if (!store.ok()) {
     std::cerr << "capcast send: " << store.status().message() << "\n";
     return kExitUsage;
@@ -216,7 +261,36 @@ int send_command(const SendCmdOptions& options) {
   } else {
     routed.channels = engine.route();
   }
-  auto accepted = (*store)->accept_alert(*alert, routed.channels);
+  // With the configured channels, an Update or Cancel also goes wherever (and to whomever) the
+  // alerts it references went in this store (store.h); --channel URLs are used as given.
+  alert->follow_references = router.has_value();
+  // Channels to people: the --to numbers, or else the store's subscribers in the alert's area.
+  std::vector<std::string> targets = routed.channels;
+  if (!options.to.empty()) {
+    for (const auto& name : people_channels) {
+      auto it = std::find(targets.begin(), targets.end(), name);
+      if (it == targets.end()) continue;
+      targets.erase(it);
+      alert->recipients.push_back({name, options.to, {}});
+    }
+  } else {
+    auto targeted = dispatch::attach_people(**store, parsed, people_channels, targets, *alert);
+    if (!targeted.ok()) {
+      std::cerr << "capcast send: subscribers: " << targeted.status().message() << "\n";
+      return kExitFailed;
+    }
+    for (const auto& name : people_channels) {
+      bool used = std::any_of(alert->recipients.begin(), alert->recipients.end(),
+                              [&](const store::ChannelRecipients& r) { return r.channel == name; });
+      bool routed_there =
+          std::find(routed.channels.begin(), routed.channels.end(), name) != routed.channels.end();
+      if (routed_there && !used && parsed.msg_type != "Cancel") {
+        std::cout << name
+                  << ": no subscriber in the alert's area (--to NUMBER sends to a number)\n";
+      }
+    }
+  }
+  auto accepted = (*store)->accept_alert(*alert, targets);
   if (!accepted.ok()) {
     std::cerr << "capcast send: " << accepted.status().message() << "\n";
     return kExitFailed;

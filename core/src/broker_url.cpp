@@ -35,16 +35,26 @@ std::optional<std::string> percent_decode(std::string_view s) {
 }  // namespace
 
 Result<BrokerUrl> parse_broker_url(std::string_view url) {
+  return parse_endpoint_url(url, {{"mqtt", 1883, false}, {"mqtts", 8883, true}});
+}
+
+Result<BrokerUrl> parse_endpoint_url(std::string_view url,
+                                     const std::vector<EndpointScheme>& schemes) {
   BrokerUrl b;
   std::string_view rest;
-  if (url.rfind("mqtts://", 0) == 0) {
-    b.tls = true;
-    rest = url.substr(8);
-  } else if (url.rfind("mqtt://", 0) == 0) {
-    rest = url.substr(7);
-  } else {
-    return invalid_argument("not an mqtt:// or mqtts:// URL");
+  int default_port = 0;
+  std::string names;
+  for (const auto& sch : schemes) {
+    std::string prefix = sch.name + "://";
+    names += (names.empty() ? "" : " or ") + prefix;
+    if (rest.empty() && url.rfind(prefix, 0) == 0) {
+      b.scheme = sch.name;
+      b.tls = sch.tls;
+      default_port = sch.default_port;
+      rest = url.substr(prefix.size());
+    }
   }
+  if (b.scheme.empty()) return invalid_argument("not a " + names + " URL");
   // The authority ends at the first '/', '?' or '#' (RFC 3986 §3.2).
   size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
   std::string_view authority = rest.substr(0, authority_end);
@@ -92,10 +102,16 @@ Result<BrokerUrl> parse_broker_url(std::string_view url) {
         std::stoi(port) > 65535) {
       return invalid_argument("port '" + port + "' is not a TCP port");
     }
+    b.host = host.substr(0, colon);
+    b.port = std::stoi(host.substr(colon + 1));
   } else {
-    host += b.tls ? ":8883" : ":1883";
+    b.host = host;
+    b.port = default_port;
+    host += ":" + std::to_string(default_port);
   }
-  b.server = (b.tls ? "mqtts://" : "mqtt://") + host;
+  if (b.host.size() > 2 && b.host.front() == '[' && b.host.back() == ']')
+    b.host = b.host.substr(1, b.host.size() - 2);
+  b.server = b.scheme + "://" + host;
   return b;
 }
 

@@ -55,16 +55,35 @@ Engine::Engine(store::Store* store, std::vector<NamedChannel>* channels, const C
                     std::lock_guard lock(random_mu_);
                     return random_();
                   }};
-  for (auto* c : sorted)
+  for (auto* c : sorted) {
     lanes_.push_back(std::make_unique<Lane>(c, ctx));
+    // Receipts the peer sends later (SMPP delivery receipts) go to the outbox, by part.
+    Lane* lane = lanes_.back().get();
+    c->channel->set_receipt_sink([lane](store::Receipt r) { lane->on_receipt(std::move(r)); });
+  }
+  channels_ = channels;
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // Channels may outlive the engine: no receipt reaches its store after this.
+  if (channels_) {
+    for (auto& c : *channels_)
+      c.channel->set_receipt_sink({});
+  }
+}
 
 std::vector<std::string> Engine::route() const {
   std::vector<std::string> out;
   for (const auto& l : lanes_)
     out.push_back(l->name());
+  return out;
+}
+
+std::vector<std::string> Engine::route_people() const {
+  std::vector<std::string> out;
+  for (const auto& l : lanes_) {
+    if (l->to_people()) out.push_back(l->name());
+  }
   return out;
 }
 

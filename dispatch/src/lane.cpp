@@ -16,6 +16,10 @@ using SteadyClock = std::chrono::steady_clock;
 // Upper bounds of the attempt latency histogram, in ms (Prometheus "le" buckets).
 constexpr auto kFlushEvery = std::chrono::milliseconds(5);
 
+// Receipts that overtook the record of their submit: how many are kept, and for how long.
+constexpr size_t kMaxOrphans = 100'000;
+constexpr auto kOrphanTtl = std::chrono::minutes(10);
+
 constexpr double kLatencyBounds[] = {1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
 
 }  // namespace
@@ -79,14 +83,15 @@ void Lane::submit(const store::Delivery& d) {
   auto a = alert(d.alert_id);
   if (!a.ok()) {
     // The store failed: leave the delivery for a later pass rather than lose it.
-    finished_.push_back({d.id, DeliveryState::kRetrying, now + 5000, a.status().message(), false});
+    finished_.push_back(
+        {d.id, DeliveryState::kRetrying, now + 5000, a.status().message(), false, {}});
     return;
   }
   const store::AlertRow& row = **a;
   if (!ctx_.options->send_expired && d.event != store::Event::kExpired && row.expires_ms &&
       *row.expires_ms <= now) {
     // An expired warning is no longer true: it is not sent (CAP 1.2 §3.2.2 <expires>).
-    finished_.push_back({d.id, DeliveryState::kDead, now, "expired before delivery", false});
+    finished_.push_back({d.id, DeliveryState::kDead, now, "expired before delivery", false, {}});
     spdlog::warn("alert ({}, {}): not sent to {}: expired before delivery", row.sender,
                  row.identifier, name());
     return;
@@ -97,12 +102,22 @@ void Lane::submit(const store::Delivery& d) {
     auto r = ctx_.store->replaced_by(d.alert_id);
     if (!r.ok()) {
       finished_.push_back(
-          {d.id, DeliveryState::kRetrying, now + 5000, r.status().message(), false});
+          {d.id, DeliveryState::kRetrying, now + 5000, r.status().message(), false, {}});
       return;
     }
     replaced = std::move(*r);
   }
-  Message m{d.id, row.sender, row.identifier, row.sent, row.xml, d.event, {}, d.alert_id};
+  Message m{d.id,
+            row.sender,
+            row.identifier,
+            row.sent,
+            row.xml,
+            d.event,
+            {},
+            d.alert_id,
+            d.recipient,
+            d.recipient_masked,
+            d.recipient_languages.empty() ? std::string() : d.recipient_languages.front()};
   for (const auto& r : replaced)
     m.replaced.push_back(r.xml);
 
@@ -143,23 +158,29 @@ void Lane::settle(int64_t id, const Outcome& outcome) {
   int64_t now = now_ms();
   double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - p.started).count();
   enum { kDelivered, kRetried, kDead } counted;
-  if (std::holds_alternative<Delivered>(outcome)) {
-    finished_.push_back({d.id, DeliveryState::kDelivered, now, "", false});
+  // Where it went, as logs may say it: the channel, and a person's number masked.
+  std::string to = d.recipient_masked.empty() ? name() : name() + " for " + d.recipient_masked;
+  if (const auto* ok = std::get_if<Delivered>(&outcome)) {
+    finished_.push_back({d.id, DeliveryState::kDelivered, now, "", false, ok->message_ids});
     spdlog::info("alert ({}, {}): {} delivered to {}", p.sender, p.identifier,
-                 store::event_name(d.event), name());
+                 store::event_name(d.event), to);
     counted = kDelivered;
   } else if (const auto* r = std::get_if<Rejected>(&outcome)) {
-    finished_.push_back({d.id, DeliveryState::kDead, now, r->reason, false});
-    spdlog::error("alert ({}, {}): rejected by {}: {}", p.sender, p.identifier, name(), r->reason);
+    finished_.push_back({d.id, DeliveryState::kDead, now, r->reason, false, {}});
+    spdlog::error("alert ({}, {}): rejected by {}: {}", p.sender, p.identifier, to, r->reason);
     counted = kDead;
   } else {
     const auto& retry = std::get<RetryLater>(outcome);
     if (d.attempts >= channel_->max_attempts) {
       finished_.push_back(
-          {d.id, DeliveryState::kDead, now,
-           "gave up after " + std::to_string(d.attempts) + " attempts: " + retry.reason, false});
+          {d.id,
+           DeliveryState::kDead,
+           now,
+           "gave up after " + std::to_string(d.attempts) + " attempts: " + retry.reason,
+           false,
+           {}});
       spdlog::error("alert ({}, {}): gave up on {} after {} attempts: {}", p.sender, p.identifier,
-                    name(), d.attempts, retry.reason);
+                    to, d.attempts, retry.reason);
       counted = kDead;
     } else {
       // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a uniform wait in
@@ -170,9 +191,9 @@ void Lane::settle(int64_t id, const Outcome& outcome) {
                                         static_cast<double>(channel_->backoff_max.count()));
       auto wait =
           std::max<int64_t>(static_cast<int64_t>(ctx_.random() * ceiling), retry.after.count());
-      finished_.push_back({d.id, DeliveryState::kRetrying, now + wait, retry.reason, false});
+      finished_.push_back({d.id, DeliveryState::kRetrying, now + wait, retry.reason, false, {}});
       spdlog::warn("alert ({}, {}): {} failed (attempt {}): {}; retrying in {} ms", p.sender,
-                   p.identifier, name(), d.attempts, retry.reason, wait);
+                   p.identifier, to, d.attempts, retry.reason, wait);
       counted = kRetried;
     }
   }
@@ -189,12 +210,64 @@ void Lane::settle(int64_t id, const Outcome& outcome) {
 }
 
 void Lane::flush() {
-  if (finished_.empty()) return;
-  if (auto s = ctx_.store->finish_attempts(finished_); !s.ok()) {
-    // The rows stay in flight under our lease; the next start takes them back and retries.
-    spdlog::error("outbox: {}: {}", name(), s.message());
+  if (!finished_.empty()) {
+    if (auto s = ctx_.store->finish_attempts(finished_); !s.ok()) {
+      // The rows stay in flight under our lease; the next start takes them back and retries.
+      spdlog::error("outbox: {}: {}", name(), s.message());
+    }
+    finished_.clear();
   }
-  finished_.clear();
+  retry_orphans();
+}
+
+void Lane::on_receipt(store::Receipt receipt) {
+  auto part = ctx_.store->record_receipt(name(), receipt);
+  if (!part.ok()) {
+    spdlog::error("outbox: {}: receipt not recorded: {}", name(), part.status().message());
+    return;
+  }
+  if (part->has_value()) return;
+  std::lock_guard lock(orphans_mu_);
+  if (orphans_.size() >= kMaxOrphans) {
+    spdlog::warn("{}: receipt ({}) for an unknown message id {} dropped: {} unmatched already",
+                 name(), orphans_.front().receipt.state,
+                 orphans_.front().receipt.message_id_keys.empty()
+                     ? ""
+                     : orphans_.front().receipt.message_id_keys.front(),
+                 orphans_.size());
+    orphans_.pop_front();
+  }
+  orphans_.push_back({std::move(receipt), SteadyClock::now()});
+  has_orphans_ = true;
+}
+
+void Lane::retry_orphans() {
+  if (!has_orphans_.load(std::memory_order_relaxed)) return;
+  std::deque<Orphan> todo;
+  {
+    std::lock_guard lock(orphans_mu_);
+    todo.swap(orphans_);
+    has_orphans_ = false;
+  }
+  auto now = SteadyClock::now();
+  std::deque<Orphan> keep;
+  for (auto& o : todo) {
+    auto part = ctx_.store->record_receipt(name(), o.receipt);
+    if (part.ok() && part->has_value()) continue;
+    if (now - o.since < kOrphanTtl) {
+      keep.push_back(std::move(o));
+    } else {
+      // A receipt for a message this outbox never recorded (sent by another system on the same
+      // account, or before the store was reset).
+      spdlog::warn("{}: receipt ({}) for a message id this outbox does not know: {}", name(),
+                   o.receipt.state,
+                   o.receipt.message_id_keys.empty() ? "" : o.receipt.message_id_keys.front());
+    }
+  }
+  std::lock_guard lock(orphans_mu_);
+  for (auto& o : keep)
+    orphans_.push_back(std::move(o));
+  has_orphans_ = !orphans_.empty();
 }
 
 void Lane::collect(std::chrono::milliseconds wait, size_t want) {
@@ -235,7 +308,7 @@ Result<int> Lane::claim_and_submit(int n) {
     } else {
       // The channel went down since the claim: give the rest back without spending attempts.
       finished_.push_back(
-          {d.id, store::DeliveryState::kPending, d.next_attempt_ms, d.last_error, true});
+          {d.id, store::DeliveryState::kPending, d.next_attempt_ms, d.last_error, true, {}});
     }
   }
   flush();  // outcomes decided without an attempt (expired, store errors)
@@ -310,7 +383,7 @@ void Lane::loop() {
                  in_flight_.size());
     for (const auto& [id, p] : in_flight_)
       finished_.push_back(
-          {id, store::DeliveryState::kPending, now_ms(), "interrupted by shutdown", false});
+          {id, store::DeliveryState::kPending, now_ms(), "interrupted by shutdown", false, {}});
     in_flight_.clear();
     flush();
   }

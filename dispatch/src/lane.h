@@ -2,6 +2,7 @@
 // within the window and the rate, and records outcomes in batches. Private to dispatch/.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -48,6 +49,7 @@ class Lane {
 
   const std::string& name() const { return channel_->name; }
   bool wants_expiry() const { return channel_->channel->wants_expiry(); }
+  bool to_people() const { return channel_->channel->to_people(); }
 
   // On the caller's thread: claims and attempts up to `limit` due deliveries, waiting for their
   // outcomes. Returns how many were attempted.
@@ -59,7 +61,21 @@ class Lane {
 
   ChannelMetrics metrics() const;
 
+  // A receipt from the channel's peer (any thread): recorded on its part, or, when its part is
+  // not recorded yet (a receipt may overtake the lane's batched write of the submit's outcome),
+  // kept and matched again after the lane's next writes, for up to kOrphanTtl.
+  void on_receipt(store::Receipt receipt);
+
  private:
+  struct Orphan {
+    store::Receipt receipt;
+    std::chrono::steady_clock::time_point since;
+  };
+  void retry_orphans();
+  std::mutex orphans_mu_;
+  std::deque<Orphan> orphans_;
+  std::atomic<bool> has_orphans_{false};
+
   struct Pending {
     store::Delivery delivery;
     std::string sender;

@@ -6,7 +6,9 @@
 
 #include "capcast/core/redact.h"
 #include "file/file_channel.h"
+#include "http_sms/http_sms_channel.h"
 #include "mqtt/mqtt_channel.h"
+#include "smpp/smpp_channel.h"
 
 namespace capcast::dispatch {
 
@@ -55,6 +57,125 @@ std::vector<Key> mqtt_keys() {
   };
 }
 
+// The keys of an smpp:// channel; the url's query may set source, binds, window, rate, bind,
+// system_type and concatenation.
+std::vector<Key> smpp_keys() {
+  auto str = [](const char* name, const char* dflt, const char* help) {
+    return Key{name, Type::kString, config::Value{std::string(dflt)}, false, false, help};
+  };
+  auto num = [](const char* name, int64_t dflt, const char* help) {
+    return Key{name, Type::kInt, config::Value{dflt}, false, false, help};
+  };
+  auto dur = [](const char* name, int64_t ms, const char* help) {
+    return Key{name, Type::kDuration, config::Value{ms}, false, false, help};
+  };
+  return {
+      str("source", "",
+          "the sender people see: an alphanumeric id (at most 11 characters), a "
+          "short code, or a number (+E.164); url: source="),
+      str("bind", "transceiver",
+          "transceiver (receipts come back on the same bind) or transmitter; url: bind="),
+      num("binds", 1, "sessions to the SMSC at once; url: binds="),
+      num("bind_window", 10, "submit_sm awaiting their response, per bind; url: window="),
+      Key{"bind_rate", Type::kDouble, config::Value{0.0}, false, false,
+          "submit_sm per second per bind (0: unlimited); url: rate="},
+      Key{"total_rate", Type::kDouble, config::Value{0.0}, false, false,
+          "submit_sm per second over all binds, shared evenly (0: unlimited)"},
+      str("system_type", "", "system_type of the bind, when the SMSC wants one"),
+      num("source_ton", -1, "source_addr TON (-1: from the source's form)"),
+      num("source_npi", -1, "source_addr NPI (-1: from the source's form)"),
+      num("dest_ton", -1, "destination TON (-1: from each number's form: +E.164 is 1)"),
+      num("dest_npi", -1, "destination NPI (-1: from each number's form: +E.164 is 1)"),
+      Key{"registered_delivery", Type::kBool, config::Value{true}, false, false,
+          "ask the SMSC for a delivery receipt of each part"},
+      Key{"submit_multi", Type::kBool, config::Value{false}, false, false,
+          "send one submit_multi to many people with the same text (where the SMSC supports it)"},
+      num("multi_max", 100, "submit_multi: most destinations in one PDU (1..254)"),
+      dur("multi_wait", 20, "submit_multi: how long deliveries of the same text are gathered"),
+      str("concatenation", "udh8",
+          "how long texts are split: udh8, udh16, sar (TLVs) or payload (message_payload, the "
+          "SMSC splits); url: concatenation="),
+      str("gsm7_coding", "smsc-default",
+          "data_coding of GSM 7-bit text: smsc-default (0x00) or ia5 (0x01, ASCII)"),
+      num("max_parts", 6, "most SMS parts one message may take"),
+      num("max_segments", 3, "the text is cut to fit this many parts (with an ellipsis)"),
+      str("language", "en", "the <info> language to send when the recipient's is unknown"),
+      str("url_template", "",
+          "a link added when the <info> has no <web>; {identifier} is replaced"),
+      dur("enquire_link", 30'000, "an enquire_link after this long without traffic"),
+      dur("response_timeout", 10'000, "how long a request waits for its response"),
+      dur("throttle_wait", 1'000,
+          "after ESME_RTHROTTLED or ESME_RMSGQFUL: pause the bind this long and halve its rate"),
+  };
+}
+
+// The keys of the HTTP SMS channels (http_sms_channel.h): those of both kinds, then Kannel's
+// or the generic gateway's.
+std::vector<Key> http_sms_keys(bool kannel) {
+  auto str = [](const char* name, const char* dflt, const char* help, bool secret = false) {
+    return Key{name, Type::kString, config::Value{std::string(dflt)}, false, secret, help};
+  };
+  auto list = [](const char* name, std::vector<std::string> dflt, const char* help,
+                 bool secret = false) {
+    return Key{name, Type::kStringArray, config::Value{std::move(dflt)}, false, secret, help};
+  };
+  std::vector<Key> keys = {
+      str("from", "",
+          kannel
+              ? "the sender people see (sendsms from=; empty: Kannel's global-sender, which must "
+                "then be set, else Kannel refuses with 400); url: from="
+              : "the sender people see, the value of {from}"),
+      str("language", "en", "the <info> language to send when the recipient's is unknown"),
+      Key{"max_segments", Type::kInt, config::Value{int64_t{3}}, false, false,
+          "the text is cut to fit this many SMS parts (with an ellipsis)"},
+      str("url_template", "",
+          "a link added when the <info> has no <web>; {identifier} is replaced"),
+      Key{"timeout", Type::kDuration, config::Value{int64_t{10'000}}, false, false,
+          "how long one request may take, answer included"},
+      Key{"connect_timeout", Type::kDuration, config::Value{int64_t{5'000}}, false, false,
+          "how long connecting to the gateway may take"},
+      Key{"max_in_flight", Type::kInt, config::Value{int64_t{10}}, false, false,
+          "requests outstanding at once (connections to the gateway)"},
+  };
+  if (kannel) {
+    keys.push_back(str("smsc", "",
+                       "route through this smsc group (sendsms smsc=; only binding when the "
+                       "groups set allowed-smsc-id or preferred-smsc-id); url: smsc="));
+    keys.push_back(Key{"dlr_mask", Type::kInt, config::Value{int64_t{31}}, false, false,
+                       "delivery reports wanted: 1 delivered, 2 failed, 4 buffered, 8 accepted "
+                       "by the SMSC, 16 rejected by the SMSC; url: dlr-mask="});
+    keys.push_back(str("dlr_base", "",
+                       "where Kannel reaches capcast's HTTP server (http://host:port): reports "
+                       "come to /api/v1/dlr/{name}; empty: no reports"));
+    keys.push_back(str("dlr_token", "",
+                       "a secret put in the dlr-url: reports without it are refused (the "
+                       "endpoint has no other authentication)",
+                       true));
+    return keys;
+  }
+  keys.push_back(
+      str("ca_bundle", "", "https: CA certificates to trust (PEM); default the system's"));
+  keys.push_back(str("method", "POST", "GET, POST or PUT"));
+  keys.push_back(
+      list("headers", {}, "extra request headers, \"Name: value\" (may hold API keys)", true));
+  keys.push_back(str("authorization", "", "the Authorization header's value (a token)", true));
+  keys.push_back(str("content_type", "application/json",
+                     "of the body: placeholders are JSON-escaped in a JSON body, %-encoded in "
+                     "an application/x-www-form-urlencoded one, else inserted as they are"));
+  keys.push_back(str("body", "",
+                     "the body template: {to} (+E.164), {text}, {from}, {id} (capcast's id of "
+                     "the delivery); in the url they are %-encoded"));
+  keys.push_back(list("success_codes", {"2xx"}, "status codes (200) or classes (2xx) of success"));
+  keys.push_back(list("retry_codes", {"408", "429", "5xx"},
+                      "status codes that mean try again later (Retry-After honoured); any "
+                      "other is a permanent refusal"));
+  keys.push_back(str("id_pointer", "",
+                     "where the gateway's message id is in a JSON answer: a JSON pointer "
+                     "(RFC 6901), e.g. /messages/0/id"));
+  keys.push_back(str("id_regex", "", "or a regex whose first group is the id in the answer"));
+  return keys;
+}
+
 }  // namespace
 
 const std::vector<ChannelKind>& channel_kinds() {
@@ -68,6 +189,20 @@ const std::vector<ChannelKind>& channel_kinds() {
        mqtt_keys(), &mqtt::create},
       {"mqtts", "the same over TLS: mqtts://user:pass@host:8883/{topic-template}", mqtt_keys(),
        &mqtt::create},
+      {"smpp",
+       "SMS to people through an SMSC (SMPP 3.4): "
+       "smpp://system_id:password@host:2775?source=EWS&binds=2&window=64",
+       smpp_keys(), &smpp::create},
+      {"kannel",
+       "SMS to people through Kannel's sendsms: "
+       "kannel://user:pass@host:13013/cgi-bin/sendsms?from=EWS&smsc=SMPP1",
+       http_sms_keys(true), &http_sms::create},
+      {"http+sms",
+       "SMS to people through an HTTP gateway, the url a template: "
+       "http+sms://user:pass@host/send?to={to}&text={text}",
+       http_sms_keys(false), &http_sms::create},
+      {"https+sms", "the same over TLS: https+sms://host/v1/messages", http_sms_keys(false),
+       &http_sms::create},
   };
   return kKinds;
 }

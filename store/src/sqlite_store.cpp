@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
 #include <mutex>
 
+#include "capcast/core/redact.h"
 #include "capcast/store/store.h"
 
 namespace capcast::store {
@@ -115,6 +117,70 @@ CREATE INDEX deliveries_channel_due ON deliveries (channel, priority, next_attem
   WHERE state IN (0, 3);
 CREATE INDEX alerts_replaced_by ON alerts (replaced_by);
 )sql",
+    // 5: deliveries to people (SMS). A recipient is a phone number kept sealed (sealer.h) and
+    // found by a keyed hash; a delivery names its recipient (0: the channel itself), unique per
+    // (alert, channel, event, recipient); the parts the peer accepted keep the peer's message
+    // id and what its receipts said. Subscribers are recipients with languages, a home location
+    // and registered areas (geocodes), by which alerts find them.
+    R"sql(
+CREATE TABLE recipients (
+  id         INTEGER PRIMARY KEY,
+  lookup     BLOB NOT NULL UNIQUE,
+  sealed     BLOB NOT NULL,
+  masked     TEXT NOT NULL,
+  created_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE deliveries_v5 (
+  id              INTEGER PRIMARY KEY,
+  alert_id        INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  channel         TEXT NOT NULL,
+  event           TEXT NOT NULL DEFAULT 'new',
+  priority        INTEGER NOT NULL DEFAULT 1,
+  state           INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  claimed_ms      INTEGER NOT NULL DEFAULT 0,
+  claimed_by      TEXT NOT NULL DEFAULT '',
+  recipient_id    INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (alert_id, channel, event, recipient_id)
+);
+INSERT INTO deliveries_v5 (id, alert_id, channel, event, priority, state, attempts,
+                           next_attempt_ms, last_error, claimed_ms, claimed_by)
+  SELECT id, alert_id, channel, event, priority, state, attempts, next_attempt_ms, last_error,
+         claimed_ms, claimed_by FROM deliveries;
+DROP TABLE deliveries;
+ALTER TABLE deliveries_v5 RENAME TO deliveries;
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_ms);
+CREATE INDEX deliveries_channel_due ON deliveries (channel, priority, next_attempt_ms)
+  WHERE state IN (0, 3);
+CREATE INDEX deliveries_recipient ON deliveries (recipient_id) WHERE recipient_id <> 0;
+CREATE TABLE delivery_parts (
+  delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+  part        INTEGER NOT NULL,
+  channel     TEXT NOT NULL,
+  message_id  TEXT NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'submitted',
+  final       INTEGER NOT NULL DEFAULT 0,
+  updated_ms  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (delivery_id, part)
+) WITHOUT ROWID;
+CREATE INDEX delivery_parts_message ON delivery_parts (channel, message_id);
+CREATE TABLE subscribers (
+  recipient_id INTEGER PRIMARY KEY REFERENCES recipients (id) ON DELETE CASCADE,
+  languages    TEXT NOT NULL DEFAULT '',
+  lat          REAL,
+  lon          REAL,
+  channels     TEXT NOT NULL DEFAULT '',
+  updated_ms   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX subscribers_location ON subscribers (lat, lon) WHERE lat IS NOT NULL;
+CREATE TABLE subscriber_geocodes (
+  geocode      TEXT NOT NULL,
+  recipient_id INTEGER NOT NULL REFERENCES subscribers (recipient_id) ON DELETE CASCADE,
+  PRIMARY KEY (geocode, recipient_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -150,6 +216,15 @@ class Stmt {
       sqlite3_bind_null(stmt_, i);
     return *this;
   }
+  Stmt& bind_blob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  std::string blob(int col) {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : "";
+  }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_); }
   int64_t i64(int col) { return sqlite3_column_int64(stmt_, col); }
@@ -163,6 +238,7 @@ class Stmt {
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : "";
   }
   std::string error() const { return sqlite3_errmsg(db_); }
+  sqlite3_stmt* raw() { return stmt_; }
 
  private:
   sqlite3* db_;
@@ -178,7 +254,8 @@ const char* kAlertColumns =
     "id, sender, identifier, sent, sent_ms, status, msg_type, expires_ms, title, source, "
     "received_ms, xml, event, state, replaced_by";
 const char* kDeliveryColumns =
-    "id, alert_id, channel, event, state, attempts, next_attempt_ms, last_error, priority";
+    "id, alert_id, channel, event, state, attempts, next_attempt_ms, last_error, priority, "
+    "recipient_id";
 
 Event parse_event(const std::string& s) {
   for (Event e : {Event::kNew, Event::kUpdated, Event::kCancelled, Event::kExpired, Event::kAck,
@@ -227,13 +304,50 @@ Delivery read_delivery(Stmt& s) {
   d.next_attempt_ms = s.i64(6);
   d.last_error = s.text(7);
   d.priority = static_cast<int>(s.i64(8));
+  d.recipient_id = s.i64(9);
   return d;
 }
 
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(sep, start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v, char sep) {
+  std::string out;
+  for (const auto& x : v)
+    out += (out.empty() ? "" : std::string(1, sep)) + x;
+  return out;
+}
+
+void bind_real(Stmt& s, int i, const std::optional<double>& v) {
+  if (v)
+    sqlite3_bind_double(s.raw(), i, *v);
+  else
+    sqlite3_bind_null(s.raw(), i);
+}
+
+const char* kSubscriberSelect =
+    "SELECT s.recipient_id, r.masked, s.languages, s.lat, s.lon, s.channels, "
+    "(SELECT group_concat(geocode, char(10)) FROM subscriber_geocodes g WHERE g.recipient_id = "
+    "s.recipient_id) FROM subscribers s JOIN recipients r ON r.id = s.recipient_id";
+
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+  SqliteStore(sqlite3* db, std::shared_ptr<const Sealer> sealer)
+      : db_(db), sealer_(std::move(sealer)) {}
+  ~SqliteStore() override {
+    find_recipient_.reset();
+    insert_recipient_.reset();
+    sqlite3_close_v2(db_);
+  }
 
   Status exec(const char* sql) {
     char* err = nullptr;
@@ -339,13 +453,17 @@ class SqliteStore final : public Store {
         d.state = DeliveryState::kInFlight;
         d.attempts += 1;
       }
+      for (auto& d : out) {
+        if (d.recipient_id == 0) continue;
+        if (auto s = open_recipient(d); !s.ok()) return s;
+      }
       return out;
     });
   }
 
   Status finish_attempt(int64_t id, DeliveryState state, int64_t next_attempt_ms,
                         const std::string& error) override {
-    return finish_attempts({Finish{id, state, next_attempt_ms, error, false}});
+    return finish_attempts({Finish{id, state, next_attempt_ms, error, false, {}}});
   }
 
   Status finish_attempts(const std::vector<Finish>& batch) override {
@@ -363,6 +481,9 @@ class SqliteStore final : public Store {
             .bind(4, int64_t{f.unattempted ? 1 : 0})
             .bind(5, f.delivery_id);
         if (s.step() != SQLITE_DONE) return db_error(db_, "recording a delivery attempt");
+        if (!f.message_ids.empty()) {
+          if (auto p = record_parts(f); !p.ok()) return p;
+        }
       }
       return true;
     });
@@ -439,14 +560,18 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) override {
     std::lock_guard lock(mu_);
+    // Recipients by their masked numbers only: a listing never opens a sealed one.
     Stmt s(db_, (std::string("SELECT ") + kDeliveryColumns +
-                 " FROM deliveries WHERE alert_id = ? ORDER BY id")
+                 ", (SELECT masked FROM recipients r WHERE r.id = recipient_id) FROM deliveries "
+                 "WHERE alert_id = ? ORDER BY id")
                     .c_str());
     s.bind(1, alert_id);
     std::vector<Delivery> out;
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW)
+    while ((rc = s.step()) == SQLITE_ROW) {
       out.push_back(read_delivery(s));
+      out.back().recipient_masked = s.text(10);
+    }
     if (rc != SQLITE_DONE) return db_error(db_, "listing deliveries");
     return out;
   }
@@ -487,6 +612,148 @@ class SqliteStore final : public Store {
     while ((rc = s.step()) == SQLITE_ROW)
       out.push_back(read_source(s));
     if (rc != SQLITE_DONE) return db_error(db_, "listing sources");
+    return out;
+  }
+
+  Result<int64_t> upsert_subscribers(const std::vector<Subscriber>& subs) override {
+    std::lock_guard lock(mu_);
+    return in_transaction([&]() -> Result<int64_t> {
+      Stmt up(db_,
+              "INSERT OR REPLACE INTO subscribers (recipient_id, languages, lat, lon, channels, "
+              "updated_ms) VALUES (?, ?, ?, ?, ?, "
+              "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+      Stmt clear(db_, "DELETE FROM subscriber_geocodes WHERE recipient_id = ?");
+      Stmt geo(db_,
+               "INSERT OR IGNORE INTO subscriber_geocodes (geocode, recipient_id) "
+               "VALUES (?, ?)");
+      for (const auto& sub : subs) {
+        auto id = recipient_id(sub.number);
+        if (!id.ok()) return id.status();
+        up.reset();
+        up.bind(1, *id).bind(2, join(sub.languages, ','));
+        bind_real(up, 3, sub.lat);
+        bind_real(up, 4, sub.lon);
+        up.bind(5, join(sub.channels, ','));
+        if (up.step() != SQLITE_DONE) return db_error(db_, "storing a subscriber");
+        clear.reset();
+        clear.bind(1, *id);
+        if (clear.step() != SQLITE_DONE) return db_error(db_, "storing a subscriber");
+        for (const auto& g : sub.geocodes) {
+          geo.reset();
+          geo.bind(1, g).bind(2, *id);
+          if (geo.step() != SQLITE_DONE) return db_error(db_, "storing a subscriber's areas");
+        }
+      }
+      return static_cast<int64_t>(subs.size());
+    });
+  }
+
+  Result<std::vector<Subscriber>> list_subscribers(int limit, int offset) override {
+    std::lock_guard lock(mu_);
+    return read_subscribers(
+        std::string(kSubscriberSelect) + " ORDER BY s.recipient_id LIMIT ? OFFSET ?",
+        [&](Stmt& q) { q.bind(1, int64_t{limit}).bind(2, int64_t{offset}); });
+  }
+
+  Result<bool> remove_subscriber(const std::string& number) override {
+    std::lock_guard lock(mu_);
+    if (!sealer_) return Status(Code::kInvalidArgument, "the store was opened without its key");
+    Stmt d(db_,
+           "DELETE FROM subscribers WHERE recipient_id = (SELECT id FROM recipients WHERE "
+           "lookup = ?)");
+    d.bind_blob(1, sealer_->lookup_key(number));
+    if (d.step() != SQLITE_DONE) return db_error(db_, "removing a subscriber");
+    return sqlite3_changes(db_) > 0;
+  }
+
+  Result<std::vector<Subscriber>> subscribers_in_box(double min_lat, double max_lat, double min_lon,
+                                                     double max_lon) override {
+    std::lock_guard lock(mu_);
+    bool wraps = min_lon > max_lon;
+    std::string sql = std::string(kSubscriberSelect) +
+                      " WHERE s.lat IS NOT NULL AND s.lat BETWEEN ? AND ? AND " +
+                      (wraps ? "(s.lon >= ? OR s.lon <= ?)" : "s.lon BETWEEN ? AND ?") +
+                      " ORDER BY s.recipient_id";
+    return read_subscribers(sql, [&](Stmt& q) {
+      sqlite3_bind_double(q.raw(), 1, min_lat);
+      sqlite3_bind_double(q.raw(), 2, max_lat);
+      sqlite3_bind_double(q.raw(), 3, min_lon);
+      sqlite3_bind_double(q.raw(), 4, max_lon);
+    });
+  }
+
+  Result<std::vector<Subscriber>> subscribers_with_geocodes(
+      const std::vector<std::string>& geocodes) override {
+    std::lock_guard lock(mu_);
+    std::vector<Subscriber> out;
+    std::vector<int64_t> seen;
+    for (const auto& g : geocodes) {
+      auto some = read_subscribers(
+          std::string(kSubscriberSelect) +
+              " WHERE s.recipient_id IN (SELECT recipient_id FROM subscriber_geocodes WHERE "
+              "geocode = ?) ORDER BY s.recipient_id",
+          [&](Stmt& q) { q.bind(1, g); });
+      if (!some.ok()) return some.status();
+      for (auto& sub : *some) {
+        if (std::find(seen.begin(), seen.end(), sub.recipient_id) != seen.end()) continue;
+        seen.push_back(sub.recipient_id);
+        out.push_back(std::move(sub));
+      }
+    }
+    return out;
+  }
+
+  Result<std::optional<DeliveryPart>> record_receipt(const std::string& channel,
+                                                     const Receipt& r) override {
+    std::lock_guard lock(mu_);
+    return in_relaxed_transaction([&]() -> Result<std::optional<DeliveryPart>> {
+      for (const auto& key : r.message_id_keys) {
+        Stmt q(db_,
+               "SELECT delivery_id, part, message_id, final FROM delivery_parts "
+               "WHERE channel = ? AND message_id = ? ORDER BY delivery_id DESC LIMIT 1");
+        q.bind(1, channel).bind(2, key);
+        int rc = q.step();
+        if (rc == SQLITE_DONE) continue;
+        if (rc != SQLITE_ROW) return db_error(db_, "matching a receipt");
+        DeliveryPart p{q.i64(0), static_cast<int>(q.i64(1)), q.text(2), r.state, r.final, r.at_ms};
+        // A final state stays: a late intermediate receipt does not undo it.
+        if (q.i64(3) != 0) {
+          Stmt cur(db_,
+                   "SELECT state, updated_ms FROM delivery_parts WHERE delivery_id = ? "
+                   "AND part = ?");
+          cur.bind(1, p.delivery_id).bind(2, int64_t{p.part});
+          if (cur.step() == SQLITE_ROW && !r.final) {
+            p.state = cur.text(0);
+            p.final = true;
+            p.updated_ms = cur.i64(1);
+            return std::optional<DeliveryPart>(p);
+          }
+        }
+        Stmt u(db_,
+               "UPDATE delivery_parts SET state = ?, final = ?, updated_ms = ? "
+               "WHERE delivery_id = ? AND part = ?");
+        u.bind(1, r.state).bind(2, int64_t{r.final ? 1 : 0}).bind(3, r.at_ms);
+        u.bind(4, p.delivery_id).bind(5, int64_t{p.part});
+        if (u.step() != SQLITE_DONE) return db_error(db_, "recording a receipt");
+        return std::optional<DeliveryPart>(p);
+      }
+      return std::optional<DeliveryPart>();
+    });
+  }
+
+  Result<std::vector<DeliveryPart>> parts_of(int64_t delivery_id) override {
+    std::lock_guard lock(mu_);
+    Stmt q(db_,
+           "SELECT delivery_id, part, message_id, state, final, updated_ms FROM delivery_parts "
+           "WHERE delivery_id = ? ORDER BY part");
+    q.bind(1, delivery_id);
+    std::vector<DeliveryPart> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      out.push_back(
+          {q.i64(0), static_cast<int>(q.i64(1)), q.text(2), q.text(3), q.i64(4) != 0, q.i64(5)});
+    }
+    if (rc != SQLITE_DONE) return db_error(db_, "reading delivery parts");
     return out;
   }
 
@@ -660,7 +927,10 @@ class SqliteStore final : public Store {
     std::vector<std::string> targets = channels;
     if (a.follow_references) {
       for (int64_t r : referenced) {
-        Stmt q(db_, "SELECT DISTINCT channel FROM deliveries WHERE alert_id = ? ORDER BY id");
+        // Channel-level deliveries; those to people follow below, person by person.
+        Stmt q(db_,
+               "SELECT DISTINCT channel FROM deliveries WHERE alert_id = ? AND recipient_id = 0 "
+               "ORDER BY id");
         q.bind(1, r);
         int rc;
         while ((rc = q.step()) == SQLITE_ROW) {
@@ -672,15 +942,158 @@ class SqliteStore final : public Store {
         if (rc != SQLITE_DONE) return db_error(db_, "reading referenced deliveries");
       }
     }
-    for (const auto& ch : targets) {
-      Stmt d(db_,
-             "INSERT INTO deliveries (alert_id, channel, event, priority, state, last_error) "
-             "VALUES (?, ?, ?, ?, ?, ?)");
+    // Channels that deliver to people: a delivery per recipient, not per channel.
+    std::vector<std::pair<std::string, std::vector<int64_t>>> people;
+    for (const auto& cr : a.recipients) {
+      std::vector<int64_t> ids;
+      for (const auto& number : cr.numbers) {
+        auto id = recipient_id(number);
+        if (!id.ok()) return id.status();
+        ids.push_back(*id);  // a number twice: one delivery (INSERT OR IGNORE, UNIQUE below)
+      }
+      ids.insert(ids.end(), cr.ids.begin(), cr.ids.end());
+      people.emplace_back(cr.channel, std::move(ids));
+    }
+    if (a.follow_references) {
+      // Whoever was sent (or is being sent) a referenced alert hears of its update or end.
+      for (int64_t r : referenced) {
+        Stmt q(db_,
+               "SELECT channel, recipient_id FROM deliveries WHERE alert_id = ? AND "
+               "recipient_id <> 0 AND state IN (1, 2) ORDER BY id");
+        q.bind(1, r);
+        int rc;
+        while ((rc = q.step()) == SQLITE_ROW) {
+          std::string ch = q.text(0);
+          int64_t id = q.i64(1);
+          auto it = std::find_if(people.begin(), people.end(),
+                                 [&](const auto& p) { return p.first == ch; });
+          if (it == people.end()) it = people.insert(people.end(), {ch, {}});
+          it->second.push_back(id);
+        }
+        if (rc != SQLITE_DONE) return db_error(db_, "reading referenced recipients");
+      }
+    }
+    Stmt d(db_,
+           "INSERT OR IGNORE INTO deliveries (alert_id, channel, event, priority, state, "
+           "last_error, recipient_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    auto add = [&](const std::string& ch, int64_t recipient) -> Status {
+      d.reset();
       d.bind(1, out.alert_id).bind(2, ch).bind(3, std::string(event_name(event)));
       d.bind(4, int64_t{a.urgent ? 0 : 1}).bind(5, int64_t{why.empty() ? 0 : 4}).bind(6, why);
+      d.bind(7, recipient);
       if (d.step() != SQLITE_DONE) return db_error(db_, "creating delivery");
+      return {};
+    };
+    for (const auto& ch : targets) {
+      // A channel with recipients gets their deliveries (below) instead of its own.
+      bool of_people =
+          std::any_of(people.begin(), people.end(), [&](const auto& p) { return p.first == ch; });
+      if (of_people) continue;
+      if (auto s = add(ch, 0); !s.ok()) return s;
+    }
+    for (const auto& [ch, ids] : people) {
+      for (int64_t id : ids) {
+        if (auto s = add(ch, id); !s.ok()) return s;
+      }
     }
     return out;
+  }
+
+  // The id of the recipient with this number, added (sealed) if new.
+  Result<int64_t> recipient_id(const std::string& number) {
+    if (!sealer_) {
+      return Status(Code::kInvalidArgument,
+                    "an alert with recipients needs the store's key (privacy.key): phone "
+                    "numbers are never stored in clear");
+    }
+    std::string lookup = sealer_->lookup_key(number);
+    // Prepared once and kept: a campaign looks up a million numbers in one accept.
+    if (!find_recipient_) {
+      find_recipient_ = std::make_unique<Stmt>(db_, "SELECT id FROM recipients WHERE lookup = ?");
+      insert_recipient_ = std::make_unique<Stmt>(
+          db_,
+          "INSERT INTO recipients (lookup, sealed, masked, created_ms) VALUES (?, ?, ?, "
+          "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+    }
+    Stmt& f = *find_recipient_;
+    f.reset();
+    f.bind_blob(1, lookup);
+    int rc = f.step();
+    if (rc == SQLITE_ROW) {
+      int64_t id = f.i64(0);
+      f.reset();
+      return id;
+    }
+    f.reset();
+    if (rc != SQLITE_DONE) return db_error(db_, "finding a recipient");
+    Stmt& ins = *insert_recipient_;
+    ins.reset();
+    ins.bind_blob(1, lookup).bind_blob(2, sealer_->seal(number)).bind(3, mask_msisdn(number));
+    rc = ins.step();
+    ins.reset();
+    if (rc != SQLITE_DONE) return db_error(db_, "adding a recipient");
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<Subscriber>> read_subscribers(const std::string& sql,
+                                                   const std::function<void(Stmt&)>& bind) {
+    Stmt q(db_, sql.c_str());
+    bind(q);
+    std::vector<Subscriber> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      Subscriber sub;
+      sub.recipient_id = q.i64(0);
+      sub.masked = q.text(1);
+      sub.languages = split(q.text(2), ',');
+      if (sqlite3_column_type(q.raw(), 3) != SQLITE_NULL) {
+        sub.lat = sqlite3_column_double(q.raw(), 3);
+        sub.lon = sqlite3_column_double(q.raw(), 4);
+      }
+      sub.channels = split(q.text(5), ',');
+      sub.geocodes = split(q.text(6), '\n');
+      out.push_back(std::move(sub));
+    }
+    if (rc != SQLITE_DONE) return db_error(db_, "reading subscribers");
+    return out;
+  }
+
+  Status open_recipient(Delivery& d) {
+    Stmt q(db_,
+           "SELECT r.sealed, r.masked, s.languages FROM recipients r LEFT JOIN subscribers s ON "
+           "s.recipient_id = r.id WHERE r.id = ?");
+    q.bind(1, d.recipient_id);
+    if (q.step() != SQLITE_ROW) return db_error(db_, "reading a recipient");
+    d.recipient_masked = q.text(1);
+    d.recipient_languages = split(q.text(2), ',');
+    if (!sealer_) {
+      return Status(Code::kInvalidArgument, "delivery " + std::to_string(d.id) + " to " +
+                                                d.recipient_masked +
+                                                ": the store was opened without its key");
+    }
+    auto number = sealer_->open(q.blob(0));
+    if (!number.ok()) {
+      return Status(number.status().code(), "delivery " + std::to_string(d.id) + " to " +
+                                                d.recipient_masked + ": " +
+                                                number.status().message());
+    }
+    d.recipient = std::move(*number);
+    return {};
+  }
+
+  Status record_parts(const Finish& f) {
+    Stmt p(db_,
+           "INSERT OR REPLACE INTO delivery_parts (delivery_id, part, channel, message_id, "
+           "state, final, updated_ms) SELECT ?, ?, channel, ?, 'submitted', 0, "
+           "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) FROM deliveries "
+           "WHERE id = ?");
+    for (size_t i = 0; i < f.message_ids.size(); ++i) {
+      p.reset();
+      p.bind(1, f.delivery_id).bind(2, static_cast<int64_t>(i)).bind(3, f.message_ids[i]);
+      p.bind(4, f.delivery_id);
+      if (p.step() != SQLITE_DONE) return db_error(db_, "recording delivery parts");
+    }
+    return {};
   }
 
   Result<std::vector<int64_t>> linked_locked(int64_t alert_id) {
@@ -764,6 +1177,9 @@ class SqliteStore final : public Store {
 
   std::mutex mu_;
   sqlite3* db_;
+  std::shared_ptr<const Sealer> sealer_;
+  std::unique_ptr<Stmt> find_recipient_;  // recipient_id()'s, under mu_
+  std::unique_ptr<Stmt> insert_recipient_;
 };
 
 }  // namespace
@@ -828,7 +1244,8 @@ int sqlite_schema_version() {
   return kSchemaVersion;
 }
 
-Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path) {
+Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
+                                           std::shared_ptr<const Sealer> sealer) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   sqlite3* db = nullptr;
@@ -840,7 +1257,7 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path) {
     sqlite3_close_v2(db);
     return Status(Code::kIoError, path.string() + ": cannot open store: " + msg);
   }
-  auto store = std::make_unique<SqliteStore>(db);
+  auto store = std::make_unique<SqliteStore>(db, std::move(sealer));
   sqlite3_busy_timeout(db, 5000);
   for (const char* pragma :
        {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"}) {

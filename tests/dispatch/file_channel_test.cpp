@@ -20,8 +20,9 @@ TEST_CASE("file names are readable, safe, unique per alert and stable") {
 TEST_CASE("the file channel writes the alert atomically, and a retry rewrites the same file") {
   test::TempDir dir;
   file::FileChannel ch(dir / "out", true);
-  Message m{7,  "s@x", "A-1", "2024-01-01T00:00:00-00:00", "<alert>1</alert>", store::Event::kNew,
-            {}, 0};
+  Message m{
+      7,  "s@x", "A-1", "2024-01-01T00:00:00-00:00", "<alert>1</alert>", store::Event::kNew, {}, 0,
+      "", "",    ""};
   REQUIRE(std::holds_alternative<Delivered>(ch.deliver(m)));
   auto path = dir / "out" / file::file_name_for("s@x", "A-1", "2024-01-01T00:00:00-00:00");
   CHECK(test::read_file(path) == "<alert>1</alert>");
@@ -38,12 +39,12 @@ TEST_CASE("the file channel classifies: I/O failure retries, an empty alert is r
   test::TempDir dir;
   test::write_file(dir / "blocker", "a file where the folder should be");
   file::FileChannel blocked(dir / "blocker" / "out", false);
-  Message m{1, "s", "A", "t", "<alert/>", store::Event::kNew, {}, 0};
+  Message m{1, "s", "A", "t", "<alert/>", store::Event::kNew, {}, 0, "", "", ""};
   auto r = blocked.deliver(m);
   REQUIRE(std::holds_alternative<RetryLater>(r));
   CHECK(std::get<RetryLater>(r).reason.find("blocker") != std::string::npos);
 
   file::FileChannel ok(dir / "out", false);
-  auto empty = ok.deliver(Message{1, "s", "A", "t", "", store::Event::kNew, {}, 0});
+  auto empty = ok.deliver(Message{1, "s", "A", "t", "", store::Event::kNew, {}, 0, "", "", ""});
   CHECK(std::holds_alternative<Rejected>(empty));
 }

@@ -45,8 +45,17 @@ Result<MqttOptions> options_for(const std::string& body) {
 
 Message message(const std::string& xml, store::Event event,
                 std::vector<std::string_view> replaced = {}) {
-  return Message{7,     "met@example.org",   "A", "2030-01-01T00:00:00-00:00", xml,
-                 event, std::move(replaced), 42};
+  return Message{7,
+                 "met@example.org",
+                 "A",
+                 "2030-01-01T00:00:00-00:00",
+                 xml,
+                 event,
+                 std::move(replaced),
+                 42,
+                 "",
+                 "",
+                 ""};
 }
 
 RandomSource fixed_random() {

@@ -30,19 +30,6 @@ int fixture_port() {
   return test::peer_port(CAPCAST_PEERS_DIR, "mosquitto");
 }
 
-// A port nothing listens on now: bind port 0 and let the kernel choose.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 bool port_open(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -61,7 +48,7 @@ class Broker {
  public:
   // recommended = false: mosquitto's defaults for the queue (max_queued_messages 1000).
   explicit Broker(const std::filesystem::path& dir, bool recommended = true)
-      : dir_(dir), port_(free_port()) {
+      : dir_(dir), port_(test::free_port()) {
     // mosquitto started as root drops to its own user: it must be able to write its log and
     // persistence file here.
     std::filesystem::permissions(dir_, std::filesystem::perms::all);

@@ -34,4 +34,11 @@ size_t count_files(const std::filesystem::path& dir);
 // the peer's fixture did not run.
 int peer_port(const std::filesystem::path& peers_dir, const std::string& name);
 
+// A TCP port of 127.0.0.1 that nothing listens on now (the kernel's choice for port 0).
+int free_port();
+
+// The full path of a program on the PATH (test::Process does not search it); `name` as is when
+// none is found.
+std::string on_path(const std::string& name);
+
 }  // namespace capcast::test

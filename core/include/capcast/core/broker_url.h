@@ -15,6 +15,9 @@ namespace capcast {
 
 struct BrokerUrl {
   std::string server;  // "mqtt://host:port" or "mqtts://host:port" (default ports 1883, 8883)
+  std::string scheme;  // "mqtt", "smpp" ...
+  std::string host;    // without the brackets of an IPv6 literal
+  int port = 0;        // the URL's, or the scheme's default
   std::string user;
   std::string password;
   bool tls = false;
@@ -26,5 +29,15 @@ struct BrokerUrl {
 
 // Percent-escapes in user, password, path and query are decoded (RFC 3986 §2.1, §3.2.1).
 Result<BrokerUrl> parse_broker_url(std::string_view url);
+
+// The same for another protocol's endpoint URLs (smpp://system_id:password@host:2775?...): the
+// schemes it accepts, each with its default port and whether it means TLS.
+struct EndpointScheme {
+  std::string name;
+  int default_port = 0;
+  bool tls = false;
+};
+Result<BrokerUrl> parse_endpoint_url(std::string_view url,
+                                     const std::vector<EndpointScheme>& schemes);
 
 }  // namespace capcast

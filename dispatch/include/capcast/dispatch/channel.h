@@ -7,7 +7,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -24,7 +26,11 @@ class Document;
 
 namespace capcast::dispatch {
 
-struct Delivered {};
+struct Delivered {
+  // The peer's ids of what it accepted, one per part (an SMSC's message_id per SMS part): kept
+  // with the delivery so that receipts the peer sends later can be matched (ReceiptSink).
+  std::vector<std::string> message_ids;
+};
 struct RetryLater {
   Duration after{0};  // at least this long; 0 lets the engine's backoff decide
   std::string reason;
@@ -48,7 +54,16 @@ struct Message {
   // alerts it superseded or cancelled (to clear what they left behind, e.g. a retained message).
   std::vector<std::string_view> replaced;
   int64_t alert_id = 0;  // the store's id: capcast serves the alert at /alerts/ID.xml
+  // A delivery to one person (SMS): the number in clear, for the peer only (never logged: use
+  // recipient_masked in every log line and error).
+  std::string recipient;
+  std::string recipient_masked;
+  std::string recipient_language;  // a subscriber's preferred language (RFC 5646), if known
 };
+
+// Where a channel reports what its peer says later about parts it accepted (an SMPP delivery
+// receipt); the engine records it in the outbox (store::Store::record_receipt). Thread-safe.
+using ReceiptSink = std::function<void(store::Receipt)>;
 
 // Called exactly once per submit(), with the attempt's outcome, from any thread.
 using Done = std::function<void(Outcome)>;
@@ -74,6 +89,20 @@ class Channel {
   // Whether this channel acts on an alert's expiry (e.g. clears a retained MQTT message or
   // stops a cell broadcast), and so gets a delivery with store::Event::kExpired for it.
   virtual bool wants_expiry() const { return false; }
+  // Whether it delivers to people one by one (SMS): its deliveries then name a recipient
+  // (Message::recipient), one per number (store::NewAlert::recipients).
+  virtual bool to_people() const { return false; }
+  // Called once, before the first attempt, by an engine that records receipts.
+  // An empty sink detaches it; a channel guards its sink against its own I/O thread.
+  virtual void set_receipt_sink(ReceiptSink sink) { (void)sink; }
+  // A request the peer makes to capcast's HTTP server about earlier messages (a Kannel delivery
+  // report at /api/v1/dlr/{channel}), as its query (or form) parameters: the HTTP status to
+  // answer, or nullopt when this channel takes no such requests. Called from the server's
+  // threads: must be thread-safe.
+  virtual std::optional<int> http_callback(const std::map<std::string, std::string>& query) {
+    (void)query;
+    return std::nullopt;
+  }
 };
 
 // A kind of channel, declared as data: the URL scheme that selects it, the config keys it adds

@@ -75,6 +75,9 @@ class Engine {
   std::vector<std::string> route() const;
   // Names of the channels that are told when an alert expires (Channel::wants_expiry).
   std::vector<std::string> route_expiry() const;
+  // Names of the channels that deliver to people (Channel::to_people): their deliveries are
+  // one per recipient (store::NewAlert::recipients, dispatch/targeting.h).
+  std::vector<std::string> route_people() const;
 
   // Makes one pass on the calling thread: takes back dead leases, marks alerts past their
   // <expires> as expired (queueing the expiry for the channels that want it), then lets each
@@ -95,6 +98,7 @@ class Engine {
   Status expire();
 
   store::Store* store_;
+  std::vector<NamedChannel>* channels_ = nullptr;  // for detaching receipt sinks
   const Clock& clock_;
   std::function<double()> random_;
   std::mutex random_mu_;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "capcast/core/result.h"
+#include "capcast/store/sealer.h"
 
 namespace capcast::store {
 
@@ -33,6 +34,27 @@ struct AlertRef {
   std::string sender;
   std::string identifier;
   std::string sent;
+};
+
+// The people one channel sends an alert to, by phone number (E.164, e.g. "+254700000001"), or
+// by the id of a recipient already stored (a subscriber found by targeting).
+struct ChannelRecipients {
+  std::string channel;
+  std::vector<std::string> numbers;
+  std::vector<int64_t> ids;
+};
+
+// A person who subscribed to warnings. Location and registered areas decide which alerts reach
+// them (dispatch/targeting.h); the number is sealed like every recipient's.
+struct Subscriber {
+  std::string number;  // in clear when written; empty in what the store returns
+  std::string masked;  // "+2547******01"
+  int64_t recipient_id = 0;
+  std::vector<std::string> languages;  // RFC 5646 tags, most preferred first
+  std::optional<double> lat;           // home location, WGS 84 degrees
+  std::optional<double> lon;
+  std::vector<std::string> geocodes;  // registered areas, "NAME=value" (CAP <geocode>)
+  std::vector<std::string> channels;  // channel names to be reached on; empty: any
 };
 
 struct NewAlert {
@@ -60,6 +82,13 @@ struct NewAlert {
   // of its update and its end, even when routing would not send the new message there (a Cancel
   // without <info>, a severity lowered below a route's minimum).
   bool follow_references = false;
+  // Channels that deliver to people one by one (SMS): one delivery per number instead of one
+  // for the channel, the numbers kept sealed (sealer.h; open_sqlite needs a Sealer for them)
+  // and each number once per channel. For an Update or Cancel with follow_references, the
+  // people who received (or are being sent) an alert it references on such a channel are added
+  // to its numbers there: whoever was warned hears of the update and of the end, and nobody
+  // else does through that follow-up.
+  std::vector<ChannelRecipients> recipients;
 };
 
 struct AlertRow {
@@ -113,6 +142,23 @@ struct Delivery {
   int attempts = 0;
   int64_t next_attempt_ms = 0;
   std::string last_error;
+  // For a delivery to one person (NewAlert::recipients): the recipient's id, and the number in
+  // clear, opened by claim_due and kept in memory only (never logged: core/redact.h).
+  int64_t recipient_id = 0;
+  std::string recipient;
+  std::string recipient_masked;  // "+2547*****12": what logs and status pages may show
+  std::vector<std::string> recipient_languages;  // a subscriber's, most preferred first
+};
+
+// One part of a delivery as the peer acknowledged it (an SMS part: the SMSC's message id), and
+// what the peer reported of it since (a delivery receipt).
+struct DeliveryPart {
+  int64_t delivery_id = 0;
+  int part = 0;            // 0-based
+  std::string message_id;  // as the peer gave it
+  std::string state;       // "submitted", or the receipt's state (e.g. "DELIVRD", "UNDELIV")
+  bool final = false;      // the receipt was final: nothing more will be reported
+  int64_t updated_ms = 0;
 };
 
 // Who claims: one channel's deliveries or all (empty), and the lease holder (an engine
@@ -131,6 +177,19 @@ struct Finish {
   // The claim is given back unattempted (its channel went down before the attempt): the
   // attempt the claim counted is taken back too.
   bool unattempted = false;
+  // The peer's ids of the parts it accepted (e.g. one SMSC message id per SMS part), recorded
+  // with a delivered outcome so that later receipts can be matched (record_receipt).
+  std::vector<std::string> message_ids;
+};
+
+// A receipt the peer sent later about one part (an SMPP delivery receipt).
+struct Receipt {
+  // The keys the part's id may be stored under (an SMSC may write the id of its receipts in
+  // another base than the id of its submit_sm_resp): tried in order, the first that matches wins.
+  std::vector<std::string> message_id_keys;
+  std::string state;  // "DELIVRD", "UNDELIV", ...
+  bool final = true;
+  int64_t at_ms = 0;
 };
 
 // A polled source's state, kept across restarts (conditional GET validators and health).
@@ -201,6 +260,7 @@ class Store {
                                                   const std::vector<std::string>& channels) = 0;
   // When the next pending or retrying delivery falls due, if any.
   virtual Result<std::optional<int64_t>> next_due_ms() = 0;
+  // An alert's deliveries, recipients by their masked numbers (recipient stays empty).
   virtual Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) = 0;
   // Alerts of other senders that share an event key with this one (NewAlert::event_keys).
   virtual Result<std::vector<int64_t>> linked(int64_t alert_id) = 0;
@@ -210,10 +270,33 @@ class Store {
   virtual Result<std::vector<SourceState>> sources() = 0;
 
   virtual Result<Stats> stats() = 0;
+
+  // Records a receipt on the part it is about, on `channel`; the part, or nullopt when no part
+  // has that id (a receipt for a message capcast did not send, or sent before the part was
+  // recorded).
+  virtual Result<std::optional<DeliveryPart>> record_receipt(const std::string& channel,
+                                                             const Receipt& receipt) = 0;
+  virtual Result<std::vector<DeliveryPart>> parts_of(int64_t delivery_id) = 0;
+
+  // Subscribers: added or replaced by number, in one transaction; how many were written.
+  virtual Result<int64_t> upsert_subscribers(const std::vector<Subscriber>& subscribers) = 0;
+  // Ordered by recipient id; numbers masked.
+  virtual Result<std::vector<Subscriber>> list_subscribers(int limit, int offset) = 0;
+  // False when no subscriber has that number. Deliveries already made keep their recipient.
+  virtual Result<bool> remove_subscriber(const std::string& number) = 0;
+  // Candidates for an alert's area: subscribers located in the box (min_lon > max_lon: the box
+  // crosses the antimeridian), and subscribers registered for any of the geocodes.
+  virtual Result<std::vector<Subscriber>> subscribers_in_box(double min_lat, double max_lat,
+                                                             double min_lon, double max_lon) = 0;
+  virtual Result<std::vector<Subscriber>> subscribers_with_geocodes(
+      const std::vector<std::string>& geocodes) = 0;
 };
 
 // Opens (creating if needed) a SQLite store: WAL mode, foreign keys on, migrations applied.
-Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path);
+// `sealer` seals recipients' numbers (sealer.h); without one, an alert with recipients is
+// refused (kInvalidArgument) and nothing is stored in clear.
+Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
+                                           std::shared_ptr<const Sealer> sealer = nullptr);
 
 // The schema version open_sqlite migrates to.
 int sqlite_schema_version();
