@@ -614,7 +614,7 @@ void make_certs(const std::filesystem::path& d) {
 
 }  // namespace
 
-TEST_CASE("mqtt channel: mqtts with a client certificate; without one the broker refuses it") {
+TEST_CASE("mqtt channel: mqtts with a client certificate, and without one the broker refuses it") {
   test::TempDir dir;
   std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
   make_certs(dir.path());
