@@ -243,15 +243,15 @@ void Lane::on_receipt(store::Receipt receipt) {
 
 void Lane::retry_orphans() {
   if (!has_orphans_.load(std::memory_order_relaxed)) return;
-  std::deque<Orphan> todo;
+  std::deque<Orphan> taken;  // matched again outside the lock
   {
     std::lock_guard lock(orphans_mu_);
-    todo.swap(orphans_);
+    taken.swap(orphans_);
     has_orphans_ = false;
   }
   auto now = SteadyClock::now();
   std::deque<Orphan> keep;
-  for (auto& o : todo) {
+  for (auto& o : taken) {
     auto part = ctx_.store->record_receipt(name(), o.receipt);
     if (part.ok() && part->has_value()) continue;
     if (now - o.since < kOrphanTtl) {

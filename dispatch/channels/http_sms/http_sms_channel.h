@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "capcast/core/broker_url.h"
+#include "capcast/core/log.h"
 #include "capcast/dispatch/channel.h"
 #include "sms/text.h"
 
@@ -69,7 +70,7 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& section,
 // RFC 3986 §2.3: everything but unreserved characters %-escaped (so '+' becomes %2B, ' ' %20).
 std::string percent_encode(std::string_view s);
 // The body of a JSON string (RFC 8259 §7), without the quotes.
-std::string json_escape(std::string_view s);
+using capcast::json_escape;  // core/log.h: RFC 8259 escaping, UTF-8 as is
 
 // A template's values, and its expansion: {to} {text} {from} {id} replaced by their values
 // through `escape`. Only "{name}" with name in [a-z_] is a placeholder, any other brace is

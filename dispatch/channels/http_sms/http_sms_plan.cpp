@@ -102,39 +102,6 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
-std::string json_escape(std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);  // UTF-8 passes as it is (RFC 8259 §8.1)
-        }
-    }
-  }
-  return out;
-}
-
 std::string delivery_key(int64_t delivery_id) {
   return std::to_string(delivery_id);
 }
