@@ -44,7 +44,19 @@ struct SendCmdOptions {
   bool verbose = false;  // the engine's log lines too
 };
 
+struct CbsEncodeCmdOptions {
+  std::string file;  // the CAP alert; "-" is standard input
+  std::string profile = "eu-alert";
+  std::string primary_language;
+  std::string cells;  // a cell inventory (CSV)
+  std::string geo_scope = "plmn";
+  size_t max_chars = 0;
+  int message_code = 0;
+  std::string format = "text";  // text or json
+};
+
 int run_command(const RunOptions& options);
+int cbs_encode_command(const CbsEncodeCmdOptions& options);
 int subscribers_import_command(const std::string& config_path, const std::string& file);
 int subscribers_list_command(const std::string& config_path, int limit);
 int subscribers_remove_command(const std::string& config_path, const std::string& number);

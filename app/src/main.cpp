@@ -109,6 +109,29 @@ int main(int argc, char** argv) {
                   "configuration file (TOML): [store] path and [privacy] key");
   }
 
+  auto* cbs_cmd = app.add_subcommand("cbs", "Cell broadcast: what an alert becomes on air");
+  cbs_cmd->require_subcommand(1);
+  CbsEncodeCmdOptions cbs;
+  auto* encode_cmd = cbs_cmd->add_subcommand(
+      "encode",
+      "Print each cell broadcast message the alert becomes: identifier, serial number, data "
+      "coding scheme, language, pages in hex, target cells. Exit 1 if it cannot be broadcast");
+  encode_cmd->add_option("alert", cbs.file, "the CAP alert (\"-\": standard input)")->required();
+  encode_cmd->add_option("--profile", cbs.profile,
+                         "message identifiers of: wea (or cmas), eu-alert (default), etws");
+  encode_cmd->add_option("--primary-language", cbs.primary_language,
+                         "the language of the primary identifier (ISO 639-1)");
+  encode_cmd->add_option("--cells", cbs.cells,
+                         "a cell inventory (CSV: name,mcc,mnc,lac,ci,lat,lon,radius_km[,sector]"
+                         "[,geocodes]); default: the whole network");
+  encode_cmd->add_option("--geo-scope", cbs.geo_scope,
+                         "plmn (default), area, cell, cell-immediate");
+  encode_cmd->add_option("--max-chars", cbs.max_chars, "cut the text to this many characters");
+  encode_cmd->add_option("--message-code", cbs.message_code,
+                         "the serial number's message code, 0-1023 (channels allocate one per "
+                         "incident; default 0)");
+  encode_cmd->add_option("--format", cbs.format, "text (default) or json");
+
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
   auto* config_cmd = app.add_subcommand("config", "Check a configuration or show its schema");
@@ -129,6 +152,7 @@ int main(int argc, char** argv) {
   if (*validate_cmd) return validate_command(validate);
   if (*convert_cmd) return convert_command(convert);
   if (*send_cmd) return send_command(send);
+  if (*encode_cmd) return cbs_encode_command(cbs);
   if (*import_cmd) return subscribers_import_command(subs_config, subs_file);
   if (*list_cmd) return subscribers_list_command(subs_config, subs_limit);
   if (*remove_cmd) return subscribers_remove_command(subs_config, subs_number);

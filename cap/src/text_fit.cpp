@@ -87,6 +87,18 @@ constexpr auto kReverse = [] {
   return r;
 }();
 
+// ASCII, the bulk of alert text, by direct lookup (the same entries as kReverse): code + 1, with
+// bit 7 set for an escaped one; 0 where ASCII has no GSM 7-bit code ('`').
+constexpr auto kAscii = [] {
+  std::array<uint8_t, 128> a{};
+  for (const Reverse& r : kReverse) {
+    if (r.cp >= 128) continue;
+    if (r.code.septet >= 0x7F) throw "an ASCII character's septet does not fit the encoding";
+    a[r.cp] = static_cast<uint8_t>((r.code.septet + 1) | (r.code.escaped ? 0x80 : 0));
+  }
+  return a;
+}();
+
 static_assert(std::count(kDefault.begin(), kDefault.end(), kNone) == 1 && kDefault[0x1B] == kNone,
               "only 0x1B (ESC) has no character");
 static_assert(kDefault[0x00] == U'@' && kDefault[0x30] == U'0' && kDefault[0x41] == U'A' &&
@@ -229,6 +241,11 @@ Result<std::u32string> decode_utf8(std::string_view utf8) {
 }
 
 std::optional<Gsm7Code> gsm7_code(char32_t cp) {
+  if (cp < 128) {
+    const uint8_t a = kAscii[cp];
+    if (a == 0) return std::nullopt;
+    return Gsm7Code{static_cast<uint8_t>((a & 0x7F) - 1), (a & 0x80) != 0};
+  }
   auto it = std::lower_bound(kReverse.begin(), kReverse.end(), cp,
                              [](const Reverse& r, char32_t v) { return r.cp < v; });
   if (it == kReverse.end() || it->cp != cp) return std::nullopt;

@@ -60,6 +60,7 @@ Engine::Engine(store::Store* store, std::vector<NamedChannel>* channels, const C
     // Receipts the peer sends later (SMPP delivery receipts) go to the outbox, by part.
     Lane* lane = lanes_.back().get();
     c->channel->set_receipt_sink([lane](store::Receipt r) { lane->on_receipt(std::move(r)); });
+    c->channel->set_store(store_);
   }
   channels_ = channels;
 }
@@ -67,8 +68,10 @@ Engine::Engine(store::Store* store, std::vector<NamedChannel>* channels, const C
 Engine::~Engine() {
   // Channels may outlive the engine: no receipt reaches its store after this.
   if (channels_) {
-    for (auto& c : *channels_)
+    for (auto& c : *channels_) {
       c.channel->set_receipt_sink({});
+      c.channel->set_store(nullptr);
+    }
   }
 }
 

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "cap_push/cap_push_channel.h"
 #include "capcast/core/redact.h"
+#include "cbs/channels.h"
 #include "file/file_channel.h"
 #include "http_sms/http_sms_channel.h"
 #include "mqtt/mqtt_channel.h"
@@ -203,6 +205,18 @@ const std::vector<ChannelKind>& channel_kinds() {
        http_sms_keys(false), &http_sms::create},
       {"https+sms", "the same over TLS: https+sms://host/v1/messages", http_sms_keys(false),
        &http_sms::create},
+      {"cbsp",
+       "cell broadcast over CBSP (3GPP TS 48.049) to BSCs, capcast as the CBC: "
+       "cbsp://bsc.operator.example:48049",
+       cbs::cbsp_keys(), &cbs::create_cbsp},
+      {"ecbe", "cell broadcast through osmo-cbc's ECBE REST API (whole network): ecbe://host:12345",
+       cbs::ecbe_keys(), &cbs::create_ecbe},
+      {"ecbes", "the same over TLS: ecbes://host:12345", cbs::ecbe_keys(), &cbs::create_ecbe},
+      {"cap+http",
+       "the CAP itself POSTed to an operator's gateway: cap+http://user:pass@host/cap/alerts",
+       cap_push::keys(), &cap_push::create},
+      {"cap+https", "the same over TLS (client certificates optional): cap+https://host/cap",
+       cap_push::keys(), &cap_push::create},
   };
   return kKinds;
 }

@@ -3,12 +3,16 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 
 #include "capcast/core/redact.h"
 
 namespace capcast::ingest {
 namespace {
+
+// However many pages a format allows, one poll reads at most this many.
+constexpr int kMaxPages = 100;
 
 // The wait from `now` to `next`, within [0, most] (`next` may be TimePoint::min()).
 Duration until(TimePoint now, TimePoint next, Duration most) {
@@ -17,6 +21,27 @@ Duration until(TimePoint now, TimePoint next, Duration most) {
 }
 
 }  // namespace
+
+Duration first_poll_offset(const std::string& name, Duration spread) {
+  if (spread.count() <= 0) return Duration{0};
+  // FNV-1a (64-bit offset basis and prime): stable across runs, builds and platforms, which
+  // std::hash is not required to be. Its last character reaches only the middle bits, so
+  // "feed-1" and "feed-2" would land side by side: MurmurHash3's 64-bit finalizer (fmix64)
+  // spreads every bit over the whole word.
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  // The top 53 bits as a fraction in [0, 1), exact in a double.
+  double share = static_cast<double>(h >> 11) / 9007199254740992.0;
+  return Duration{static_cast<int64_t>(share * static_cast<double>(spread.count()))};
+}
 
 struct Poller::Source {
   size_t index = 0;  // in sources_, its name in the host gate
@@ -33,6 +58,7 @@ struct Poller::Source {
   int accepted_this_poll = 0;
   std::set<std::string> fetched_links;
   std::deque<std::string> fetched_order;
+  std::set<std::string> pages;  // the URLs of the pages read in the current poll
 };
 
 Poller::Poller(std::vector<SourceSpec> sources, PollerOptions options, store::Store* store,
@@ -45,15 +71,13 @@ Poller::Poller(std::vector<SourceSpec> sources, PollerOptions options, store::St
       fetcher_(options_.fetch),
       gate_(options_.min_host_interval) {
   TimePoint now = clock_.now();
+  Duration spread = options_.first_poll_spread.value_or(
+      Duration{100 * static_cast<int64_t>(sources.empty() ? 0 : sources.size() - 1)});
   for (auto& spec : sources) {
     auto s = std::make_unique<Source>();
     s->index = sources_.size();
     s->host = host_key(spec.url);
-    if (options_.first_poll_spread.count() > 0) {
-      auto spread = std::min(options_.first_poll_spread, spec.interval);
-      s->next_due =
-          now + Duration{static_cast<int64_t>(random_() * static_cast<double>(spread.count()))};
-    }
+    s->next_due = now + first_poll_offset(spec.name, std::min(spread, spec.interval));
     s->state.name = spec.name;
     if (auto loaded = store_->load_source(spec.name); loaded.ok() && loaded->has_value()) {
       s->state = **loaded;
@@ -112,14 +136,38 @@ void Poller::on_feed(Source& s, FetchResponse r) {
   }
   s.state.etag = r.etag;
   s.state.last_modified = r.last_modified;
-  Input in{r.body,         r.effective_url,
-           s.spec.name,    s.spec.options ? s.spec.options : &default_options(*s.spec.format),
-           s.state.memory, to_unix_ms(clock_.now())};
+  s.pages = {s.spec.url, r.effective_url};
+  take(s, r, 1);
+  done_one(s);
+}
+
+void Poller::on_page(Source& s, const std::string& url, int page, FetchResponse r) {
+  if (!r.status.ok()) {
+    // As for a linked document: the source is not failed, and the feed's validators are dropped
+    // so that the next poll reads every page again.
+    s.link_failed = true;
+    spdlog::warn("source {}: page {} {}: {}", s.spec.name, page, mask_url_password(url),
+                 r.status.message());
+  } else {
+    take(s, r, page);
+  }
+  done_one(s);
+}
+
+// Hands what one page of the source (the feed itself is page 1) holds to the sink, requests its
+// links, and its next page if the format gave one.
+void Poller::take(Source& s, const FetchResponse& r, int page) {
+  // Page 2 on sees what the pages before it left in memory.
+  std::string_view memory = s.pending_memory ? *s.pending_memory : s.state.memory;
+  Input in{r.body,      r.effective_url,
+           s.spec.name, s.spec.options ? s.spec.options : &default_options(*s.spec.format),
+           memory,      to_unix_ms(clock_.now()),
+           page};
   Extracted ex = s.spec.format->extract(in);
   // The format's new memory is kept only once every document of this poll is safely stored
   // (done_one): were it kept after a store failure, the next poll would not issue again what the
   // store lost.
-  s.pending_memory = std::move(ex.memory);
+  if (ex.memory) s.pending_memory = std::move(ex.memory);
   for (const auto& p : ex.problems)
     spdlog::warn("source {}: {}", s.spec.name, p);
   for (auto& doc : ex.documents) {
@@ -133,7 +181,23 @@ void Poller::on_feed(Source& s, FetchResponse r) {
     request(s, {link, "", ""},
             [this, &s, link](FetchResponse lr) { on_linked(s, link, std::move(lr)); });
   }
-  done_one(s);
+  if (ex.next_page.empty()) return;
+  // Only on the source's own host (scheme, host, port), where the host gate and the operator's
+  // trust apply; never a page twice in a poll (a server that loops), never past kMaxPages
+  // whatever the format allows.
+  std::string next = ex.next_page;
+  if (host_key(next) != s.host || s.host.empty()) {
+    spdlog::warn("source {}: next page {} is not on {}: not followed", s.spec.name,
+                 mask_url_password(next), s.host.empty() ? "an http(s) host" : s.host);
+  } else if (page >= kMaxPages || !s.pages.insert(next).second) {
+    spdlog::warn("source {}: next page {} not followed: {}", s.spec.name, mask_url_password(next),
+                 page >= kMaxPages ? "too many pages in one poll" : "already read in this poll");
+  } else {
+    ++s.pending;
+    request(s, {next, "", ""}, [this, &s, next, page](FetchResponse pr) {
+      on_page(s, next, page + 1, std::move(pr));
+    });
+  }
 }
 
 void Poller::on_linked(Source& s, const std::string& url, FetchResponse r) {

@@ -21,6 +21,17 @@ Status check_mqtt_source(const config::Section& s, const std::string& url, std::
   if (s.get_int("qos") < 0 || s.get_int("qos") > 1) return invalid_argument("qos must be 0 or 1");
   *key = "topics";
   if (s.get_strings("topics").empty()) return invalid_argument("topics is empty");
+  *key = "cert_file";
+  if (s.get_string("cert_file").empty() != s.get_string("key_file").empty()) {
+    return invalid_argument("cert_file and key_file go together");
+  }
+  if (url.rfind("mqtts://", 0) != 0) {
+    for (const char* k : {"ca_bundle", "cert_file"}) {
+      *key = k;
+      if (!s.get_string(k).empty())
+        return invalid_argument(std::string(k) + " needs an mqtts:// url");
+    }
+  }
   return {};
 }
 
@@ -50,6 +61,10 @@ config::SectionSpec ingest_section() {
           "sources take turns; 0: no limit"},
       Key{"ca_bundle", Type::kString, Value{std::string()}, false, false,
           "CA certificates for HTTPS (PEM file); empty: the system store"},
+      Key{"first_poll_spread", Type::kDuration, std::nullopt, false, false,
+          "at start, each source's first poll is put off by a share of this (at most its "
+          "interval) fixed by its name, so that many sources do not all start at once; \"0s\": "
+          "every source at once; not set: 100 ms per polled source after the first"},
   };
   return s;
 }
@@ -90,6 +105,7 @@ PollerOptions poller_options(const config::Document& doc) {
   o.fetch.ca_bundle = s.get_string("ca_bundle");
   o.max_backoff = s.get_duration("max_backoff");
   o.min_host_interval = s.get_duration("min_host_interval");
+  if (s.has("first_poll_spread")) o.first_poll_spread = s.get_duration("first_poll_spread");
   return o;
 }
 
@@ -150,7 +166,17 @@ Result<std::vector<SourceSpec>> sources_from(const config::Document& doc) {
       }
     }
     if (!s.get_bool("enabled")) continue;
-    out.push_back(SourceSpec{name, format, url, s.get_duration("interval"), &s});
+    SourceSpec spec{name, format, url, s.get_duration("interval"), &s};
+    if (std::string_view(format->name) == "mqtt") {
+      auto path = [&](const char* k) {
+        std::string written = s.get_string(k);
+        return written.empty() ? written : doc.resolve_path(written).string();
+      };
+      spec.ca_bundle = path("ca_bundle");
+      spec.cert_file = path("cert_file");
+      spec.key_file = path("key_file");
+    }
+    out.push_back(std::move(spec));
   }
   if (!errors.empty()) return Status(Code::kInvalidArgument, errors);
   return out;

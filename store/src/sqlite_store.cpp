@@ -181,6 +181,41 @@ CREATE TABLE subscriber_geocodes (
   PRIMARY KEY (geocode, recipient_id)
 ) WITHOUT ROWID;
 )sql",
+    // 6: cell broadcast. An incident (an alert and its Updates) holds one message code per
+    // channel (TS 23.041 §9.4.1.2.1) and what is on air for it; each alert planned on the channel
+    // names its incident; what each peer said about each cell.
+    R"sql(
+CREATE TABLE cbs_incidents (
+  id            INTEGER PRIMARY KEY,
+  channel       TEXT NOT NULL,
+  message_code  INTEGER NOT NULL,
+  update_number INTEGER NOT NULL DEFAULT -1,
+  on_air        TEXT NOT NULL DEFAULT '[]',
+  active        INTEGER NOT NULL DEFAULT 0,
+  updated_ms    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX cbs_incidents_code ON cbs_incidents (channel, message_code) WHERE active = 1;
+CREATE TABLE cbs_incident_alerts (
+  channel     TEXT NOT NULL,
+  sender      TEXT NOT NULL,
+  identifier  TEXT NOT NULL,
+  sent        TEXT NOT NULL,
+  incident_id INTEGER NOT NULL REFERENCES cbs_incidents (id) ON DELETE CASCADE,
+  PRIMARY KEY (channel, sender, identifier, sent)
+) WITHOUT ROWID;
+CREATE TABLE cbs_cells (
+  channel    TEXT NOT NULL,
+  peer       TEXT NOT NULL,
+  message_id INTEGER NOT NULL,
+  serial     INTEGER NOT NULL,
+  cell       TEXT NOT NULL,
+  ok         INTEGER NOT NULL,
+  cause      INTEGER NOT NULL DEFAULT -1,
+  completed  INTEGER NOT NULL DEFAULT -1,
+  at_ms      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (channel, message_id, serial, peer, cell)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -754,6 +789,126 @@ class SqliteStore final : public Store {
           {q.i64(0), static_cast<int>(q.i64(1)), q.text(2), q.text(3), q.i64(4) != 0, q.i64(5)});
     }
     if (rc != SQLITE_DONE) return db_error(db_, "reading delivery parts");
+    return out;
+  }
+
+  Result<CbsIncident> cbs_incident(const std::string& channel, const AlertRef& alert,
+                                   const std::vector<AlertRef>& references) override {
+    std::lock_guard lock(mu_);
+    // FULL, not relaxed: a message code reserved and then lost to a power failure could be given
+    // to another incident while this one's message is on air (and could then not be killed).
+    return in_transaction([&]() -> Result<CbsIncident> {
+      auto find = [&](const AlertRef& ref) -> Result<std::optional<CbsIncident>> {
+        Stmt q(db_,
+               "SELECT i.id, i.message_code, i.update_number, i.on_air FROM cbs_incident_alerts a "
+               "JOIN cbs_incidents i ON i.id = a.incident_id WHERE a.channel = ? AND "
+               "a.sender = ? AND a.identifier = ? AND a.sent = ?");
+        q.bind(1, channel).bind(2, ref.sender).bind(3, ref.identifier).bind(4, ref.sent);
+        int rc = q.step();
+        if (rc == SQLITE_DONE) return std::optional<CbsIncident>();
+        if (rc != SQLITE_ROW) return db_error(db_, "finding a cell broadcast incident");
+        return std::optional<CbsIncident>(CbsIncident{
+            q.i64(0), static_cast<int>(q.i64(1)), static_cast<int>(q.i64(2)), q.text(3), false});
+      };
+      auto self = find(alert);
+      if (!self.ok()) return self.status();
+      if (*self) return **self;
+      for (const auto& ref : references) {
+        auto r = find(ref);
+        if (!r.ok()) return r.status();
+        if (*r) return **r;
+      }
+      // A new incident: the code after the channel's latest, skipping those on air.
+      Stmt last(db_,
+                "SELECT message_code FROM cbs_incidents WHERE channel = ? "
+                "ORDER BY id DESC LIMIT 1");
+      last.bind(1, channel);
+      int rc = last.step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db_, "allocating a message code");
+      const int start = rc == SQLITE_ROW ? static_cast<int>((last.i64(0) + 1) % 1024) : 0;
+      std::vector<bool> busy(1024, false);
+      Stmt active(db_, "SELECT message_code FROM cbs_incidents WHERE channel = ? AND active = 1");
+      active.bind(1, channel);
+      while ((rc = active.step()) == SQLITE_ROW)
+        busy[static_cast<size_t>(active.i64(0) & 1023)] = true;
+      if (rc != SQLITE_DONE) return db_error(db_, "allocating a message code");
+      for (int k = 0; k < 1024; ++k) {
+        const int code = (start + k) % 1024;
+        if (busy[static_cast<size_t>(code)]) continue;
+        Stmt ins(db_, "INSERT INTO cbs_incidents (channel, message_code) VALUES (?, ?)");
+        ins.bind(1, channel).bind(2, int64_t{code});
+        if (ins.step() != SQLITE_DONE) return db_error(db_, "allocating a message code");
+        const int64_t id = sqlite3_last_insert_rowid(db_);
+        // The alert names its incident at once: a retry before cbs_save finds the same code.
+        Stmt a(db_,
+               "INSERT INTO cbs_incident_alerts (channel, sender, identifier, sent, "
+               "incident_id) VALUES (?, ?, ?, ?, ?)");
+        a.bind(1, channel).bind(2, alert.sender).bind(3, alert.identifier).bind(4, alert.sent);
+        a.bind(5, id);
+        if (a.step() != SQLITE_DONE) return db_error(db_, "allocating a message code");
+        return CbsIncident{id, code, -1, "[]", true};
+      }
+      return unavailable("channel " + channel +
+                         ": all 1024 cell broadcast message codes are on air (TS 23.041 "
+                         "§9.4.1.2.1); kill or let expire some first");
+    });
+  }
+
+  Status cbs_save(const std::string& channel, int64_t incident_id, const AlertRef& alert,
+                  int update_number, const std::string& on_air, bool on_air_any) override {
+    std::lock_guard lock(mu_);
+    // FULL: what is on air must survive anything, or a Cancel could not kill it.
+    auto r = in_transaction([&]() -> Result<bool> {
+      Stmt u(db_,
+             "UPDATE cbs_incidents SET update_number = ?, on_air = ?, active = ?, "
+             "updated_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000 WHERE id = ?");
+      u.bind(1, int64_t{update_number}).bind(2, on_air).bind(3, int64_t{on_air_any ? 1 : 0});
+      u.bind(4, incident_id);
+      if (u.step() != SQLITE_DONE) return db_error(db_, "saving a cell broadcast incident");
+      Stmt a(db_,
+             "INSERT OR REPLACE INTO cbs_incident_alerts (channel, sender, identifier, sent, "
+             "incident_id) VALUES (?, ?, ?, ?, ?)");
+      a.bind(1, channel).bind(2, alert.sender).bind(3, alert.identifier).bind(4, alert.sent);
+      a.bind(5, incident_id);
+      if (a.step() != SQLITE_DONE) return db_error(db_, "saving a cell broadcast incident");
+      return true;
+    });
+    return r.ok() ? Status::ok_status() : r.status();
+  }
+
+  Status cbs_record_cells(const std::string& channel, const std::vector<CbsCell>& cells) override {
+    std::lock_guard lock(mu_);
+    auto r = in_relaxed_transaction([&]() -> Result<bool> {
+      Stmt ins(db_,
+               "INSERT OR REPLACE INTO cbs_cells (channel, peer, message_id, serial, cell, ok, "
+               "cause, completed, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (const auto& c : cells) {
+        ins.reset();
+        ins.bind(1, channel).bind(2, c.peer).bind(3, int64_t{c.message_id});
+        ins.bind(4, int64_t{c.serial}).bind(5, c.cell).bind(6, int64_t{c.ok ? 1 : 0});
+        ins.bind(7, int64_t{c.cause}).bind(8, c.broadcasts_completed).bind(9, c.at_ms);
+        if (ins.step() != SQLITE_DONE) return db_error(db_, "recording cell states");
+      }
+      return true;
+    });
+    return r.ok() ? Status::ok_status() : r.status();
+  }
+
+  Result<std::vector<CbsCell>> cbs_cells(const std::string& channel, int message_id,
+                                         int serial) override {
+    std::lock_guard lock(mu_);
+    Stmt q(db_,
+           "SELECT peer, message_id, serial, cell, ok, cause, completed, at_ms FROM cbs_cells "
+           "WHERE channel = ? AND message_id = ? AND serial = ? ORDER BY peer, cell");
+    q.bind(1, channel).bind(2, int64_t{message_id}).bind(3, int64_t{serial});
+    std::vector<CbsCell> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      out.push_back(CbsCell{q.text(0), static_cast<int>(q.i64(1)), static_cast<int>(q.i64(2)),
+                            q.text(3), q.i64(4) != 0, static_cast<int>(q.i64(5)), q.i64(6),
+                            q.i64(7)});
+    }
+    if (rc != SQLITE_DONE) return db_error(db_, "reading cell states");
     return out;
   }
 

@@ -1,7 +1,8 @@
 // The mqtt source's pure half: the payload decoder (CAP XML; WIS2 notification messages that
-// embed the CAP as utf-8 or base64 or link to it; refusals of everything else, truncated and
+// embed the CAP as utf-8, base64 or gzip or link to it; refusals of everything else, truncated and
 // oversized input included), the broker URL, and the [[source]] checks. The subscriber itself
 // runs against the real mosquitto in tests/integration/mqtt_source_test.cpp.
+#include <zlib.h>
 #include <catch2/catch.hpp>
 
 #include <deque>
@@ -204,10 +205,14 @@ TEST_CASE("mqtt payload: garbage, truncated and oversized messages are refused",
        R"({"type":"Feature","conformsTo":["http://wis.wmo.int/spec/wnm/1/conf/core"],)"
        R"("properties":{"content":{"encoding":"base64","value":"PGFsZXJ0*","size":6}}})",
        "not valid base64"},
-      {"gzip",
+      {"gzip cut after its header",
        R"({"type":"Feature","conformsTo":["http://wis.wmo.int/spec/wnm/1/conf/core"],)"
        R"("properties":{"content":{"encoding":"gzip","value":"H4sI","size":3}}})",
-       "encoding 'gzip' is not supported"},
+       "gzip data is truncated"},
+      {"an unknown encoding",
+       R"({"type":"Feature","conformsTo":["http://wis.wmo.int/spec/wnm/1/conf/core"],)"
+       R"("properties":{"content":{"encoding":"zstd","value":"KLUv","size":3}}})",
+       "encoding 'zstd' is not supported"},
       {"embedded JSON, not XML",
        R"({"type":"Feature","conformsTo":["http://wis.wmo.int/spec/wnm/1/conf/core"],)"
        R"("properties":{"content":{"encoding":"utf-8","value":"{}","size":2}}})",
@@ -234,6 +239,101 @@ TEST_CASE("mqtt payload: garbage, truncated and oversized messages are refused",
     CHECK(ex.problems[0] ==
           "message of " + std::to_string(cap.size()) + " bytes exceeds max_bytes 1000");
     CHECK(decode(cap.substr(0, 1000), &small).documents.size() == 1);
+  }
+}
+
+namespace {
+
+// RFC 1952 gzip of `data`, by zlib (windowBits 15 + 16: a gzip wrapper).
+std::string gzip(const std::string& data) {
+  z_stream zs{};
+  REQUIRE(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) ==
+          Z_OK);
+  std::string out(deflateBound(&zs, data.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+Json gzip_notification(const std::string& gz, int64_t size) {
+  Json n = notification();
+  n["properties"]["content"] = {{"encoding", "gzip"}, {"value", base64(gz)}, {"size", size}};
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("mqtt payload: gzip content (base64 of a gzip stream) is inflated", "[mqtt]") {
+  std::string cap = test::read_file(data("cap_example.xml"));
+  std::string gz = gzip(cap);
+  REQUIRE(gz.size() < cap.size());
+  // WNM 1.0 §7: size is "in accordance to the encoding", the compressed bytes; the inflated
+  // size and the base64 length are taken too, as for base64 content.
+  for (int64_t size : {int64_t(gz.size()), int64_t(cap.size()), int64_t(base64(gz).size())}) {
+    auto ex = decode(gzip_notification(gz, size).dump());
+    INFO(size << ": " << problems_of(ex));
+    REQUIRE(ex.documents.size() == 1);
+    CHECK(ex.documents[0] == cap);
+    CHECK(ex.problems.empty());
+  }
+  auto wrong = decode(gzip_notification(gz, 12).dump());
+  CHECK(wrong.documents.empty());
+  CHECK(problems_of(wrong).find("its size says 12 (truncated?)") != std::string::npos);
+  // Two members (RFC 1952 §2.2) are one stream: their data concatenated.
+  auto half = cap.size() / 2;
+  auto two = decode(
+      gzip_notification(gzip(cap.substr(0, half)) + gzip(cap.substr(half)), int64_t(cap.size()))
+          .dump());
+  REQUIRE(two.documents.size() == 1);
+  CHECK(two.documents[0] == cap);
+}
+
+TEST_CASE("mqtt payload: gzip content that is a bomb, corrupt, cut or not gzip is refused",
+          "[mqtt]") {
+  std::string cap = test::read_file(data("cap_example.xml"));
+  std::string gz = gzip(cap);
+  std::string corrupt = gz;
+  corrupt[gz.size() / 2] = static_cast<char>(corrupt[gz.size() / 2] ^ 0x55);
+  std::string bad_crc = gz;
+  bad_crc[gz.size() - 6] = static_cast<char>(bad_crc[gz.size() - 6] ^ 0x01);  // CRC32 (§2.3.1)
+  struct Case {
+    std::string name;
+    std::string gz;
+    std::string why;
+  };
+  std::vector<Case> cases = {
+      // 16 MiB of "<   ..." deflate to about 16 KiB: inflating stops at max_bytes (1 MiB by
+      // default).
+      {"bomb", gzip("<" + std::string(16 * 1024 * 1024, ' ')),
+       "inflates to more than 1048576 bytes (max_bytes): stopped there, refused"},
+      {"truncated", gz.substr(0, gz.size() - 20), "gzip data is truncated"},
+      {"corrupt", corrupt, "corrupt gzip data"},
+      {"bad CRC", bad_crc, "corrupt gzip data"},
+      {"not gzip", cap, "not gzip data"},
+      {"trailing garbage", gz + "garbage", "corrupt gzip data"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    auto ex = decode(gzip_notification(c.gz, int64_t(c.gz.size())).dump());
+    INFO(problems_of(ex));
+    CHECK(ex.documents.empty());
+    CHECK(ex.links.empty());
+    REQUIRE(ex.problems.size() == 1);
+    CHECK(ex.problems[0].find(c.why) != std::string::npos);
+    CHECK(ex.problems[0].find("6f1a7c3e-2b51-4f3e-9c55-0d7b2f1a9e01") != std::string::npos);
+  }
+  // The limit is the entry's max_bytes: the same CAP passes at its size and not one byte less.
+  for (int64_t limit : {int64_t(cap.size()), int64_t(cap.size()) - 1}) {
+    config::Section options("source", 1, config::Location{});
+    options.set_variant("mqtt");
+    options.set("max_bytes", config::Value{limit}, {}, false);
+    auto ex = decode(gzip_notification(gz, int64_t(gz.size())).dump(), &options);
+    CHECK(ex.documents.size() == (limit == int64_t(cap.size()) ? 1u : 0u));
   }
 }
 
@@ -328,4 +428,42 @@ topics = []
 )");
   REQUIRE_FALSE(none.ok());
   CHECK(none.status().message().find("topics is empty") != std::string::npos);
+
+  // TLS files: resolved against the configuration's folder; cert and key together; mqtts only.
+  auto tls = load(R"([[source]]
+name = "wis2"
+type = "mqtt"
+url = "mqtts://broker.example"
+topics = ["a/#"]
+ca_bundle = "tls/ca.crt"
+cert_file = "/etc/capcast/client.crt"
+key_file = "tls/client.key"
+key_password = "k3y-pass"
+)");
+  REQUIRE(tls.ok());
+  auto base = docs.back().resolve_path("tls");
+  CHECK(tls->at(0).ca_bundle == (base / "ca.crt").string());
+  CHECK(tls->at(0).cert_file == "/etc/capcast/client.crt");
+  CHECK(tls->at(0).key_file == (base / "client.key").string());
+  CHECK(ok->at(0).cert_file.empty());
+  auto alone = load(R"([[source]]
+name = "wis2"
+type = "mqtt"
+url = "mqtts://broker.example"
+topics = ["a/#"]
+cert_file = "client.crt"
+)");
+  REQUIRE_FALSE(alone.ok());
+  CHECK(alone.status().message().find("sources.toml:6:") != std::string::npos);
+  CHECK(alone.status().message().find("cert_file and key_file go together") != std::string::npos);
+  auto plain = load(R"([[source]]
+name = "wis2"
+type = "mqtt"
+url = "mqtt://broker.example"
+topics = ["a/#"]
+cert_file = "client.crt"
+key_file = "client.key"
+)");
+  REQUIRE_FALSE(plain.ok());
+  CHECK(plain.status().message().find("cert_file needs an mqtts:// url") != std::string::npos);
 }

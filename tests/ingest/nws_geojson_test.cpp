@@ -234,3 +234,45 @@ TEST_CASE("nws-geojson: every produced alert passes xmllint with the official CA
   CHECK(lint.rc == 0);
   CHECK(lint.validates == docs.size());
 }
+
+TEST_CASE("nws-geojson: pagination.next is the next page, up to max_pages, until a page is empty") {
+  const Format* f = find_format("nws-geojson");
+  REQUIRE(f);
+  auto page = [&](int n, const config::Section* options, Json body) {
+    Input in;
+    std::string text = body.dump();
+    in.body = text;
+    in.url = "https://api.weather.gov/alerts?limit=2";
+    in.source = "nws";
+    in.options = options;
+    in.page = n;
+    return f->extract(in);
+  };
+  Json geo = Json::parse(collection({base_feature()}));
+  geo["pagination"] = {{"next", "https://api.weather.gov/alerts?cursor=abc"}};
+  Json ld = {{"@graph", {base_feature()["properties"]}},
+             {"pagination", {{"next", "/alerts?cursor=def"}}}};
+  CHECK(page(1, &default_options(*f), geo).next_page ==
+        "https://api.weather.gov/alerts?cursor=abc");
+  CHECK(page(1, &default_options(*f), ld).next_page ==
+        "https://api.weather.gov/alerts?cursor=def");  // resolved against the page's URL
+  // The default limit, 10 pages: page 10 gives no next page, and says why.
+  CHECK(page(9, &default_options(*f), geo).next_page.size() > 0);
+  Extracted tenth = page(10, &default_options(*f), geo);
+  CHECK(tenth.next_page.empty());
+  REQUIRE(tenth.problems.size() == 1);
+  CHECK(tenth.problems[0].find("max_pages (10)") != std::string::npos);
+  CHECK(tenth.documents.size() == 1);
+  config::Section one("source", 1, config::Location{});
+  one.set("max_pages", config::Value{int64_t{1}}, {}, false);
+  CHECK(page(1, &one, geo).next_page.empty());
+  // A page without alerts ends the walk, whatever its next link says.
+  Json empty = {{"type", "FeatureCollection"},
+                {"features", Json::array()},
+                {"pagination", {{"next", "https://api.weather.gov/alerts?cursor=zzz"}}}};
+  Extracted last = page(4, &default_options(*f), empty);
+  CHECK(last.next_page.empty());
+  CHECK(last.problems.empty());
+  Json no_next = Json::parse(collection({base_feature()}));
+  CHECK(page(1, &default_options(*f), no_next).next_page.empty());
+}

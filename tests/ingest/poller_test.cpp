@@ -3,8 +3,12 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "capcast/ingest/poller.h"
+#include "capcast/ingest/settings.h"
 #include "http_fixture.h"
 #include "support/helpers.h"
 
@@ -19,9 +23,11 @@ std::string cap(const std::string& id) {
 }
 
 // The host gate is tested on its own below; elsewhere it would hold up run_once() (ManualClock).
+// First polls are not spread either (tested on their own too).
 PollerOptions ungated() {
   PollerOptions o;
   o.min_host_interval = Duration{0};
+  o.first_poll_spread = Duration{0};
   return o;
 }
 
@@ -212,6 +218,7 @@ TEST_CASE("requests to one host start at least min_host_interval apart, its sour
     res.set_content("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>", "application/atom+xml");
   });
   PollerOptions options;
+  options.first_poll_spread = Duration{0};
   options.min_host_interval = Duration{10'000};
   auto atom = find_format("cap-atom");
   Poller p(
@@ -250,6 +257,7 @@ TEST_CASE("local files are not held up by the host interval") {
   test::write_file(files / "two.xml", cap("two"));
   Rig rig;
   PollerOptions options;
+  options.first_poll_spread = Duration{0};
   options.min_host_interval = Duration{60'000};
   auto format = find_format("cap");
   Poller p(
@@ -265,26 +273,241 @@ TEST_CASE("local files are not held up by the host interval") {
   CHECK(rig.seen.size() == 2);
 }
 
-TEST_CASE("first polls can be spread over the interval") {
+TEST_CASE("first polls are spread by source name, the same after a restart") {
+  // Ten sources on local files (no host gate), interval 60 s, spread 30 s: each is first polled
+  // at its first_poll_offset, moved through by the manual clock a second at a time.
+  test::TempDir files;
+  test::write_file(files / "a.xml", cap("a"));
+  std::vector<SourceSpec> specs;
+  for (int i = 0; i < 10; ++i)
+    specs.push_back(SourceSpec{"feed-" + std::to_string(i), find_format("cap"),
+                               "file://" + (files / "a.xml").string(), Duration{60'000}});
+  auto first_polls = [&](std::optional<Duration> spread) {
+    Rig rig;
+    const TimePoint start = rig.clock.now();
+    std::map<std::string, int64_t> at;  // source -> second of its first poll
+    PollerOptions options = ungated();
+    options.first_poll_spread = spread;
+    Poller p(
+        specs, options, rig.store.get(),
+        [&](const Document& d) {
+          at.try_emplace(d.source, (to_unix_ms(rig.clock.now()) - to_unix_ms(start)) / 1000);
+          return Taken::kAccepted;
+        },
+        rig.clock, [] { return 0.5; });
+    for (int second = 0; second < 60; ++second) {
+      settle(p);
+      rig.clock.advance(Duration{1'000});
+    }
+    return at;
+  };
+  auto spread = first_polls(Duration{30'000});
+  REQUIRE(spread.size() == 10);
+  std::set<int64_t> seconds;
+  for (const auto& [name, second] : spread) {
+    INFO(name);
+    // Polled at the first whole second (the clock's steps) at or after its offset.
+    CHECK(second == (first_poll_offset(name, Duration{30'000}).count() + 999) / 1000);
+    CHECK(second < 30);
+    seconds.insert(second);
+  }
+  CHECK(seconds.size() >= 6);  // not bunched: ten names, at least six different seconds
+  CHECK(first_polls(Duration{30'000}) == spread);  // a restart keeps each source's place
+  // "0s": all at once. Not set: 100 ms per source after the first, so within 0.9 s here: none
+  // of these ten is due at 0 s, each at the next step (1 s).
+  for (const auto& [name, second] : first_polls(Duration{0}))
+    CHECK(second == 0);
+  for (const auto& [name, second] : first_polls(std::nullopt)) {
+    INFO(name << " " << first_poll_offset(name, Duration{900}).count() << " ms");
+    CHECK(second == (first_poll_offset(name, Duration{900}).count() > 0 ? 1 : 0));
+  }
+}
+
+TEST_CASE("first_poll_offset: deterministic, within the spread, even over many names") {
+  CHECK(first_poll_offset("nws", Duration{0}) == Duration{0});
+  CHECK(first_poll_offset("nws", Duration{60'000}) == first_poll_offset("nws", Duration{60'000}));
+  CHECK(first_poll_offset("feed-1", Duration{60'000}) !=
+        first_poll_offset("feed-2", Duration{60'000}));
+  // 1,000 sources named as operators name them, over 60 s: every 6 s slice gets about 100.
+  std::vector<int> slices(10, 0);
+  for (int i = 0; i < 1000; ++i) {
+    auto d = first_poll_offset("source-" + std::to_string(i), Duration{60'000});
+    REQUIRE(d >= Duration{0});
+    REQUIRE(d < Duration{60'000});
+    ++slices[d.count() / 6'000];
+  }
+  for (int n : slices)
+    CHECK((n >= 60 && n <= 140));
+}
+
+namespace {
+
+// An NWS API alert collection (GeoJSON) of alerts with these identifiers, and a
+// pagination.next when `next` is not empty: the shape of api.weather.gov/alerts.
+std::string nws_page(const std::vector<std::string>& ids, const std::string& next) {
+  nlohmann::ordered_json page = {{"type", "FeatureCollection"},
+                                 {"features", nlohmann::ordered_json::array()}};
+  for (const auto& id : ids) {
+    page["features"].push_back({{"type", "Feature"},
+                                {"geometry", nullptr},
+                                {"properties",
+                                 {{"id", id},
+                                  {"sender", "w-nws.webmaster@noaa.gov"},
+                                  {"sent", "2024-05-01T10:00:00-05:00"},
+                                  {"status", "Actual"},
+                                  {"messageType", "Alert"},
+                                  {"category", "Met"},
+                                  {"event", "Flood Warning"},
+                                  {"urgency", "Immediate"},
+                                  {"severity", "Severe"},
+                                  {"certainty", "Observed"},
+                                  {"areaDesc", "Harris, TX"},
+                                  {"geocode", {{"UGC", {"TXC201"}}}}}}});
+  }
+  if (!next.empty()) page["pagination"] = {{"next", next}};
+  return page.dump();
+}
+
+}  // namespace
+
+TEST_CASE("an NWS collection's pages are followed through the host gate, up to max_pages") {
+  // /alerts: page 1 (2 alerts, ETag) -> p2 (1) -> p3 (1) -> p4 (none, yet a next link, as the
+  // API's last cursor answers) -> p5, never asked for. Each server hit notes its manual time.
   test::HttpFixture http;
-  std::atomic<int> hits{0};
-  http.server.Get("/feed", [&](const httplib::Request&, httplib::Response& res) {
-    ++hits;
-    res.set_content("<feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>", "application/atom+xml");
+  Rig rig;
+  const TimePoint start = rig.clock.now();
+  std::mutex mu;
+  std::vector<std::pair<std::string, int64_t>> hits;  // cursor ("" for page 1), seconds
+  http.server.Get("/alerts", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string cursor = req.get_param_value("cursor");
+    {
+      std::lock_guard<std::mutex> l(mu);
+      hits.emplace_back(cursor, (to_unix_ms(rig.clock.now()) - to_unix_ms(start)) / 1000);
+    }
+    if (cursor.empty() && req.get_header_value("If-None-Match") == "\"p1\"") {
+      res.status = 304;
+      return;
+    }
+    std::map<std::string, std::string> pages = {
+        {"", nws_page({"urn:oid:2.49.0.1.840.0.pg.1", "urn:oid:2.49.0.1.840.0.pg.2"},
+                      http.url("/alerts?cursor=p2"))},
+        {"p2", nws_page({"urn:oid:2.49.0.1.840.0.pg.3"}, "/alerts?cursor=p3")},  // relative
+        {"p3", nws_page({"urn:oid:2.49.0.1.840.0.pg.4"}, http.url("/alerts?cursor=p4"))},
+        {"p4", nws_page({}, http.url("/alerts?cursor=p5"))},
+    };
+    if (!pages.count(cursor)) {
+      res.status = 404;
+      return;
+    }
+    if (cursor.empty()) res.set_header("ETag", "\"p1\"");
+    res.set_content(pages[cursor], "application/geo+json");
+  });
+  auto seen_ids = [&rig] {
+    std::vector<std::string> ids;
+    for (const auto& xml : rig.seen) {
+      auto b = xml.find("<identifier>") + 12;
+      ids.push_back(xml.substr(b, xml.find("</identifier>") - b));
+    }
+    return ids;
+  };
+  using Hit = std::pair<std::string, int64_t>;
+
+  SECTION("every page, one at a time behind the host interval, once") {
+    PollerOptions options;
+    options.first_poll_spread = Duration{0};
+    options.min_host_interval = Duration{10'000};
+    Poller p(
+        {SourceSpec{"nws", find_format("nws-geojson"), http.url("/alerts"), Duration{300'000}}},
+        options, rig.store.get(),
+        [&rig](const Document& d) {
+          rig.seen.push_back(d.xml);
+          return Taken::kAccepted;
+        },
+        rig.clock, [] { return 0.5; });
+    for (int second = 0; second <= 60; second += 5) {
+      settle(p);
+      rig.clock.advance(Duration{5'000});
+    }
+    CHECK(hits == std::vector<Hit>{{"", 0}, {"p2", 10}, {"p3", 20}, {"p4", 30}});
+    CHECK(seen_ids() ==
+          std::vector<std::string>{"urn:oid:2.49.0.1.840.0.pg.1", "urn:oid:2.49.0.1.840.0.pg.2",
+                                   "urn:oid:2.49.0.1.840.0.pg.3", "urn:oid:2.49.0.1.840.0.pg.4"});
+    auto st = rig.store->load_source("nws")->value();
+    CHECK(st.alerts_accepted == 4);
+    CHECK(st.etag == "\"p1\"");
+    CHECK(st.consecutive_failures == 0);
+  }
+  SECTION("max_pages bounds a poll; a 304 on page 1 reads no other page") {
+    config::Section options("source", 1, config::Location{});
+    options.set_variant("nws-geojson");
+    options.set("max_pages", config::Value{int64_t{2}}, {}, false);
+    Poller p(
+        {SourceSpec{"nws", find_format("nws-geojson"), http.url("/alerts"), Duration{300'000},
+                    &options}},
+        ungated(), rig.store.get(),
+        [&rig](const Document& d) {
+          rig.seen.push_back(d.xml);
+          return Taken::kAccepted;
+        },
+        rig.clock, [] { return 0.5; });
+    p.run_once();
+    CHECK(hits == std::vector<Hit>{{"", 0}, {"p2", 0}});
+    CHECK(seen_ids().size() == 3);
+    p.run_once();
+    CHECK(hits.size() == 3);  // page 1 again, not modified
+    CHECK(seen_ids().size() == 3);
+  }
+  SECTION("a failed page fails no alert of the others, and the next poll reads them all again") {
+    http.server.Get("/broken", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_header("ETag", "\"b1\"");
+      res.set_content(nws_page({"urn:oid:2.49.0.1.840.0.pg.9"}, http.url("/alerts?cursor=p9")),
+                      "application/geo+json");
+    });
+    Poller p(
+        {SourceSpec{"nws", find_format("nws-geojson"), http.url("/broken"), Duration{300'000}}},
+        ungated(), rig.store.get(),
+        [&rig](const Document& d) {
+          rig.seen.push_back(d.xml);
+          return Taken::kAccepted;
+        },
+        rig.clock, [] { return 0.5; });
+    p.run_once();
+    CHECK(seen_ids() == std::vector<std::string>{"urn:oid:2.49.0.1.840.0.pg.9"});
+    auto st = rig.store->load_source("nws")->value();
+    CHECK(st.consecutive_failures == 0);
+    CHECK(st.etag.empty());  // dropped: the next poll reads page 1 in full, then page 2 again
+  }
+}
+
+TEST_CASE("a next page on another host is not followed") {
+  test::HttpFixture a;
+  test::HttpFixture b;
+  int b_hits = 0;
+  a.server.Get("/alerts", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(nws_page({"urn:oid:2.49.0.1.840.0.pg.1"}, b.url("/alerts?cursor=p2")),
+                    "application/geo+json");
+  });
+  b.server.Get("/alerts", [&](const httplib::Request&, httplib::Response& res) {
+    ++b_hits;
+    res.set_content(nws_page({"urn:oid:2.49.0.1.840.0.pg.2"}, ""), "application/geo+json");
   });
   Rig rig;
-  PollerOptions options = ungated();
-  options.first_poll_spread = Duration{60'000};
-  Poller p(
-      {SourceSpec{"s", find_format("cap-atom"), http.url("/feed"), Duration{20'000}}}, options,
-      rig.store.get(), [](const Document&) { return Taken::kAccepted; }, rig.clock,
-      [] { return 0.5; });
-  settle(p);
-  CHECK(hits == 0);  // put off by 0.5 x min(spread, interval) = 10 s
-  rig.clock.advance(Duration{9'999});
-  settle(p);
-  CHECK(hits == 0);
-  rig.clock.advance(Duration{1});
-  settle(p);
-  CHECK(hits == 1);
+  auto p = rig.poller(a.url("/alerts"), "nws-geojson");
+  p.run_once();
+  CHECK(rig.seen.size() == 1);
+  CHECK(b_hits == 0);
+}
+
+TEST_CASE("[ingest] first_poll_spread: read from the configuration, absent means automatic") {
+  config::Schema schema{{ingest_section(), source_section()}};
+  auto spread = [&](const std::string& toml) {
+    auto doc = config::load_string(toml, "capcast.toml", schema);
+    REQUIRE(doc.ok());
+    return poller_options(*doc).first_poll_spread;
+  };
+  CHECK(spread("[ingest]\nfirst_poll_spread = \"45s\"\n") == std::optional<Duration>{45'000});
+  CHECK(spread("[ingest]\nfirst_poll_spread = \"0s\"\n") == std::optional<Duration>{0});
+  CHECK(spread("[ingest]\n") == std::nullopt);
+  CHECK_FALSE(
+      config::load_string("[ingest]\nfirst_poll_spread = \"soon\"\n", "capcast.toml", schema).ok());
 }

@@ -20,6 +20,7 @@
 #include "capcast/dispatch/registry.h"
 #include "support/helpers.h"
 #include "support/process.h"
+#include "support/tls_broker.h"
 
 using namespace capcast;
 using namespace std::chrono_literals;
@@ -566,82 +567,21 @@ TEST_CASE("mqtt channel: a channel that always fails does not hold back the MQTT
   }
 }
 
-namespace {
-
-// A CA, a server certificate for 127.0.0.1 and a client certificate, made with the openssl
-// command for this test only (2 days).
-void make_certs(const std::filesystem::path& d) {
-  auto openssl = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), "/usr/bin/openssl");
-    std::string out;
-    int rc = test::run(args, &out);
-    INFO(out);
-    REQUIRE(rc == 0);
-  };
-  auto p = [&](const char* name) { return (d / name).string(); };
-  test::write_file(d / "server.ext", "subjectAltName=IP:127.0.0.1\n");
-  openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("ca.key"), "-out",
-           p("ca.crt"), "-days", "2", "-subj", "/CN=capcast test CA"});
-  for (const char* who : {"server", "client"}) {
-    std::string w(who);
-    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", p((w + ".key").c_str()), "-out",
-             p((w + ".csr").c_str()), "-subj", "/CN=capcast test " + w});
-    std::vector<std::string> sign{"x509",
-                                  "-req",
-                                  "-in",
-                                  p((w + ".csr").c_str()),
-                                  "-CA",
-                                  p("ca.crt"),
-                                  "-CAkey",
-                                  p("ca.key"),
-                                  "-CAcreateserial",
-                                  "-out",
-                                  p((w + ".crt").c_str()),
-                                  "-days",
-                                  "2"};
-    if (w == "server") {
-      sign.push_back("-extfile");
-      sign.push_back(p("server.ext"));
-    }
-    openssl(sign);
-  }
-  // mosquitto started as root reads its files as the mosquitto user.
-  for (const auto& e : std::filesystem::directory_iterator(d))
-    std::filesystem::permissions(e.path(), std::filesystem::perms::owner_all |
-                                               std::filesystem::perms::group_read |
-                                               std::filesystem::perms::others_read);
-}
-
-}  // namespace
-
 TEST_CASE("mqtt channel: mqtts with a client certificate, and without one the broker refuses it") {
-  test::TempDir dir;
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
-  make_certs(dir.path());
-  int plain = test::free_port();
-  int tls = test::free_port();
   // One broker, two listeners: TLS requiring a client certificate for capcast, plain for the
   // test's subscriber.
-  test::write_file(
-      dir / "mosquitto.conf",
-      "per_listener_settings false\nallow_anonymous true\nlistener " + std::to_string(plain) +
-          " 127.0.0.1\nlistener " + std::to_string(tls) + " 127.0.0.1\ncafile " +
-          (dir / "ca.crt").string() + "\ncertfile " + (dir / "server.crt").string() + "\nkeyfile " +
-          (dir / "server.key").string() + "\nrequire_certificate true\nlog_dest file " +
-          (dir / "mosquitto.log").string() + "\n");
-  test::Process broker({"/usr/sbin/mosquitto", "-c", (dir / "mosquitto.conf").string()});
-  auto end = std::chrono::steady_clock::now() + 10s;
-  while (!(port_open(plain) && port_open(tls)) && std::chrono::steady_clock::now() < end)
-    std::this_thread::sleep_for(50ms);
-  REQUIRE(port_open(tls));
+  test::TlsMosquitto broker;
+  int plain = broker.plain_port();
+  int tls = broker.tls_port();
+  auto dir = [&](const char* name) { return broker.file(name); };
   std::string base = "capcast-test/" + run_id() + "/tls";
   Subscriber sub(plain, base + "/#", "sub-tls-" + run_id());
   std::string channel =
       "[[channel]]\nname = \"mq\"\nurl = \"mqtts://127.0.0.1:" + std::to_string(tls) + "/" + base +
-      "/{identifier}?qos=1\"\nca_bundle = \"" + (dir / "ca.crt").string() + "\"\n";
+      "/{identifier}?qos=1\"\nca_bundle = \"" + dir("ca.crt").string() + "\"\n";
   {
-    Rig rig(channel + "cert_file = \"" + (dir / "client.crt").string() + "\"\nkey_file = \"" +
-            (dir / "client.key").string() + "\"\n");
+    Rig rig(channel + "cert_file = \"" + dir("client.crt").string() + "\"\nkey_file = \"" +
+            dir("client.key").string() + "\"\n");
     std::string xml = cap_xml("tls-1", "Alert");
     rig.accept(new_alert(xml, "tls-1", "Alert"));
     CHECK(rig.drain(30s).deliveries_delivered == 1);

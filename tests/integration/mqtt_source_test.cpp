@@ -2,7 +2,8 @@
 // fixture (tests/peers/peerctl): CAP published as is and inside a WIS2 notification arrives in
 // the file channel's directory; the same alert twice is stored once; garbage is refused and
 // capcast keeps running; a message published while capcast is stopped is received after it
-// restarts (persistent session, QoS 1); the broker password never appears in its output.
+// restarts (persistent session, QoS 1); the broker password never appears in its output. And
+// mqtts:// with a client certificate against a TLS mosquitto of the test's own.
 #include <httplib.h>
 #include <signal.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 
 #include "support/helpers.h"
 #include "support/process.h"
+#include "support/tls_broker.h"
 
 using namespace capcast;
 using namespace std::chrono_literals;
@@ -217,4 +219,62 @@ TEST_CASE("capcast run: an mqtt source whose broker is down fails, counted, and 
   p.signal(SIGTERM);
   CHECK(p.wait(20s) == 0);
   CHECK(p.output().find("s3cret-pass") == std::string::npos);
+}
+
+TEST_CASE(
+    "capcast run: an mqtts source with a client certificate, and without one it never connects",
+    "[mqtt]") {
+  // A broker of this test's own: TLS requiring a client certificate (capcast), plain (the
+  // test's publisher). The TLS files are given relative to the configuration's folder.
+  test::TlsMosquitto broker;
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "tls");
+  for (const char* f : {"ca.crt", "client.crt", "client.key"})
+    std::filesystem::copy_file(broker.file(f), dir / "tls" / f);
+  std::string run_id = std::to_string(getpid()) + "-" + std::to_string(std::random_device{}());
+  std::string topic = "capcast-test/" + run_id + "/tls";
+  auto config = [&](const std::string& client_files) {
+    return "[store]\npath = \"capcast.db\"\n[http]\nport = 0\n[dispatch]\nsend_expired = true\n"
+           "[[source]]\nname = \"tls\"\ntype = \"mqtt\"\nurl = \"mqtts://127.0.0.1:" +
+           std::to_string(broker.tls_port()) + "\"\ntopics = [\"" + topic +
+           "/#\"]\nclient_id = \"capcast-tls-" + run_id + "\"\nca_bundle = \"tls/ca.crt\"\n" +
+           client_files + "[[channel]]\nname = \"files\"\nurl = \"file:out\"\n";
+  };
+  test::write_file(dir / "capcast.toml",
+                   config("cert_file = \"tls/client.crt\"\nkey_file = \"tls/client.key\"\n"));
+  std::string id = "urn:oid:2.49.0.0.690.0.tls." + run_id;
+  {
+    test::Process p({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+    INFO(p.output());
+    REQUIRE(eventually(
+        p, [&] { return p.output().find("subscribed to 1 topic") != std::string::npos; }));
+    CHECK(p.output().find("connected to mqtts://127.0.0.1:" + std::to_string(broker.tls_port())) !=
+          std::string::npos);
+    publish(broker.plain_port(), topic + "/a", dir, alert(id));
+    bool got = eventually(p, [&] { return delivered(dir / "out", id) == 1; });
+    INFO(p.output());
+    CHECK(got);
+    p.signal(SIGTERM);
+    CHECK(p.wait(20s) == 0);
+  }
+  // No client certificate: the broker ends the TLS handshake; the source fails, counted, and
+  // keeps trying; nothing is received.
+  test::write_file(dir / "capcast.toml", config(""));
+  test::Process p({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+  auto line = p.wait_for_line("listening on http://127.0.0.1:", 20s);
+  INFO(p.output());
+  REQUIRE(line);
+  CHECK(eventually(
+      p, [&] { return p.output().find("2 consecutive failure(s)") != std::string::npos; }));
+  CHECK(p.output().find("subscribed to") == std::string::npos);
+  httplib::Client c("127.0.0.1", std::stoi(line->substr(line->rfind(':') + 1)));
+  auto status = c.Get("/status.json");
+  REQUIRE(status);
+  auto j = nlohmann::json::parse(status->body);
+  REQUIRE(j["sources"].size() == 1);
+  CHECK(j["sources"][0]["consecutive_failures"] >= 2);
+  CHECK(j["sources"][0]["last_error"].get<std::string>().find("cannot connect") !=
+        std::string::npos);
+  p.signal(SIGTERM);
+  CHECK(p.wait(20s) == 0);
 }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mqtt/gunzip.h"
+
 namespace capcast::ingest::mqtt {
 namespace {
 
@@ -53,8 +55,10 @@ void refuse(Extracted& out, const std::string& why) {
   out.problems.push_back(why);
 }
 
-// properties.content (WNM 1.0 §7, "content": encoding, size, value).
-void take_content(const nlohmann::json& content, const std::string& id, Extracted& out) {
+// properties.content (WNM 1.0 §7, "content": encoding, size, value). `limit`: the entry's
+// max_bytes, also the most that gzip content may inflate to.
+void take_content(const nlohmann::json& content, const std::string& id, size_t limit,
+                  Extracted& out) {
   if (!content.is_object() || !content.contains("value") || !content["value"].is_string()) {
     refuse(out, "notification " + id + ": properties.content has no string value");
     return;
@@ -62,6 +66,7 @@ void take_content(const nlohmann::json& content, const std::string& id, Extracte
   std::string encoding = str(content, "encoding");
   const std::string& value = content["value"].get_ref<const std::string&>();
   std::string data;
+  size_t compressed = 0;  // the size of the gzip stream, for gzip content
   if (encoding == "utf-8") {
     data = value;
   } else if (encoding == "base64") {
@@ -71,16 +76,34 @@ void take_content(const nlohmann::json& content, const std::string& id, Extracte
       return;
     }
     data = std::move(*decoded);
+  } else if (encoding == "gzip") {
+    // WNM 1.0 §7 (Properties / Content) lists "gzip" beside utf-8 and base64 but does not say how
+    // compressed bytes sit in a JSON string; as for any binary content, the value is read as
+    // base64 of the gzip stream (RFC 1952).
+    auto packed = base64_decode(value);
+    if (!packed) {
+      refuse(out, "notification " + id + ": gzip content is not base64");
+      return;
+    }
+    auto inflated = gunzip(*packed, limit);
+    if (!inflated.ok()) {
+      refuse(out, "notification " + id + ": " + inflated.status().message());
+      return;
+    }
+    compressed = packed->size();
+    data = std::move(*inflated);
   } else {
     refuse(out, "notification " + id + ": content encoding '" + encoding +
-                    "' is not supported (utf-8 or base64)");
+                    "' is not supported (utf-8, base64 or gzip)");
     return;
   }
-  // `size` counts the bytes of the data; some publishers count the encoded value instead. Any
-  // other size means the content was cut or altered on the way.
+  // `size` counts the bytes of the data (WNM 1.0 §7: "in accordance to the encoding", for gzip
+  // the compressed bytes); some publishers count the encoded value, or the inflated data,
+  // instead. Any other size means the content was cut or altered on the way.
   if (auto size = content.find("size"); size != content.end() && size->is_number_integer()) {
     auto n = size->get<int64_t>();
-    if (n != static_cast<int64_t>(data.size()) && n != static_cast<int64_t>(value.size())) {
+    if (n != static_cast<int64_t>(data.size()) && n != static_cast<int64_t>(value.size()) &&
+        (compressed == 0 || n != static_cast<int64_t>(compressed))) {
       refuse(out, "notification " + id + ": content is " + std::to_string(data.size()) +
                       " bytes but its size says " + std::to_string(n) + " (truncated?)");
       return;
@@ -119,11 +142,11 @@ void take_links(const nlohmann::json& links, const std::string& id, Extracted& o
   refuse(out, "notification " + id + ": no embedded content and no canonical link");
 }
 
-void take_notification(const nlohmann::json& j, Extracted& out) {
+void take_notification(const nlohmann::json& j, size_t limit, Extracted& out) {
   std::string id = str(j, "id").empty() ? "?" : str(j, "id");
   auto props = j.find("properties");
   if (props != j.end() && props->is_object() && props->contains("content")) {
-    take_content(props->at("content"), id, out);
+    take_content(props->at("content"), id, limit, out);
     return;
   }
   auto links = j.find("links");
@@ -145,9 +168,15 @@ std::vector<Key> keys() {
       Key{"ca_bundle", Type::kString, Value{std::string()}, false, false,
           "CA certificates (PEM file) for mqtts://; empty: [ingest] ca_bundle, else the system "
           "store"},
+      Key{"cert_file", Type::kString, Value{std::string()}, false, false,
+          "client certificate (PEM file) for mqtts:// brokers that require one, with key_file"},
+      Key{"key_file", Type::kString, Value{std::string()}, false, false,
+          "the client certificate's private key (PEM file)"},
+      Key{"key_password", Type::kString, Value{std::string()}, false, true,
+          "the private key's password, if it is encrypted (e.g. \"${MQTT_KEY_PASSWORD}\")"},
       Key{"max_bytes", Type::kInt, Value{int64_t{1024 * 1024}}, false, false,
-          "largest message accepted; a larger one is refused (a WIS2 notification is at most "
-          "8192 bytes)"},
+          "largest message accepted, and largest CAP that gzip content may inflate to; larger "
+          "ones are refused (a WIS2 notification is at most 8192 bytes)"},
   };
 }
 
@@ -185,7 +214,7 @@ Extracted decode(const Input& in) {
                     std::string(kWnmCore) + ")");
     return out;
   }
-  take_notification(j, out);
+  take_notification(j, limit, out);
   return out;
 }
 

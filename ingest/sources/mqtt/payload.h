@@ -3,8 +3,9 @@
 // is unit-tested byte for byte. Accepted:
 //   - a CAP XML document, as is;
 //   - a WIS2 Notification Message (WMO WNM 1.0, a GeoJSON Feature; schema in
-//     wmo-im/wis2-notification-message) whose properties.content embeds the CAP (encoding utf-8
-//     or base64), or whose links carry rel="canonical" (or "update") to the CAP, then fetched.
+//     wmo-im/wis2-notification-message) whose properties.content embeds the CAP (encoding utf-8,
+//     base64, or gzip: base64 of a gzip stream, inflated up to max_bytes), or whose links carry
+//     rel="canonical" (or "update") to the CAP, then fetched.
 // Anything else yields no document and a problem that says why. Thread-safe.
 #pragma once
 

@@ -61,6 +61,7 @@ class MqttSubscriber::Impl final : public ::mqtt::callback {
   int qos_ = 1;
   std::string client_id_;
   std::string ca_bundle_;
+  std::string key_password_;
   Fetcher fetcher_;
 
   mutable std::mutex mu_;  // guards what follows
@@ -91,8 +92,8 @@ MqttSubscriber::Impl::Impl(SourceSpec spec, SubscriberOptions options, store::St
   if (section_->has("qos")) qos_ = static_cast<int>(section_->get_int("qos"));
   client_id_ = section_->has("client_id") ? section_->get_string("client_id") : "";
   if (client_id_.empty()) client_id_ = "capcast-" + spec_.name;
-  ca_bundle_ = section_->has("ca_bundle") ? section_->get_string("ca_bundle") : "";
-  if (ca_bundle_.empty()) ca_bundle_ = options_.fetch.ca_bundle;
+  key_password_ = section_->has("key_password") ? section_->get_string("key_password") : "";
+  ca_bundle_ = spec_.ca_bundle.empty() ? options_.fetch.ca_bundle : spec_.ca_bundle;
   state_.name = spec_.name;
   if (auto loaded = store_->load_source(spec_.name); loaded.ok() && loaded->has_value()) {
     state_ = **loaded;
@@ -149,6 +150,11 @@ bool MqttSubscriber::Impl::connect() {
     if (broker_->tls) {
       ::mqtt::ssl_options ssl;
       if (!ca_bundle_.empty()) ssl.set_trust_store(ca_bundle_);
+      if (!spec_.cert_file.empty()) {
+        ssl.set_key_store(spec_.cert_file);
+        ssl.set_private_key(spec_.key_file);
+        if (!key_password_.empty()) ssl.set_private_key_password(key_password_);
+      }
       ssl.set_enable_server_cert_auth(true);
       ssl.set_verify(true);  // the host name too
       o.set_ssl(ssl);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "capcast/cap/enums.h"
+#include "capcast/ingest/fetcher.h"
 #include "json_cap/geometry.h"
 #include "json_cap/json_cap.h"
 
@@ -148,7 +149,40 @@ void feature(const Json& f, const std::string& label, Extracted& out) {
   convert(*props, member(f, "geometry"), label, "properties.", out);
 }
 
+constexpr int64_t kDefaultMaxPages = 10;
+
+// The collection's `pagination.next` (OpenAPI AlertCollection.pagination: "Links for retrieving
+// more data", next: "A link to the next set of alerts"), as the next page to read, unless this
+// page held no alert (a cursor past the end still answers, with an empty collection and a next
+// link of its own) or the entry's max_pages pages have been read in this poll.
+void next_page(const Json& root, size_t alerts, const Input& in, Extracted& out) {
+  const Json* pagination = member(root, "pagination");
+  const Json* next = pagination ? member(*pagination, "next") : nullptr;
+  if (!next || !next->is_string() || next->get_ref<const std::string&>().empty()) return;
+  if (alerts == 0) return;
+  int64_t max_pages = kDefaultMaxPages;
+  if (in.options && in.options->has("max_pages")) max_pages = in.options->get_int("max_pages");
+  if (in.page >= max_pages) {
+    out.problems.push_back(in.url + ": pagination.next not followed: max_pages (" +
+                           std::to_string(max_pages) + ") pages read in this poll");
+    return;
+  }
+  out.next_page = resolve_reference(in.url, next->get<std::string>());
+}
+
 }  // namespace
+
+std::vector<config::Key> keys() {
+  using config::Key;
+  using config::Type;
+  using config::Value;
+  return {
+      Key{"max_pages", Type::kInt, Value{kDefaultMaxPages}, false, false,
+          "most pages of a paginated collection (/alerts) read in one poll, its URL included: "
+          "each response's pagination.next is followed, on the same host, until a page has no "
+          "alert or this many pages were read"},
+  };
+}
 
 Extracted extract(const Input& in) {
   Extracted out;
@@ -168,6 +202,7 @@ Extracted extract(const Input& in) {
     }
     for (size_t i = 0; i < fs->size(); ++i)
       feature((*fs)[i], in.url + ": feature " + std::to_string(i + 1), out);
+    next_page(*root, fs->size(), in, out);
   } else if (const Json* graph = member(*root, "@graph")) {
     if (!graph->is_array()) {
       out.problems.push_back(in.url + ": \"@graph\" is not an array");
@@ -182,6 +217,7 @@ Extracted extract(const Input& in) {
       }
       convert(item, member(item, "geometry"), label, "", out);
     }
+    next_page(*root, graph->size(), in, out);
   } else if (is("Feature")) {  // /alerts/{id} as GeoJSON
     feature(*root, in.url + ": feature 1", out);
   } else if (member(*root, "messageType") && member(*root, "id")) {  // /alerts/{id} as JSON-LD

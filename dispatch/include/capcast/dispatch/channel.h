@@ -95,6 +95,10 @@ class Channel {
   // Called once, before the first attempt, by an engine that records receipts.
   // An empty sink detaches it; a channel guards its sink against its own I/O thread.
   virtual void set_receipt_sink(ReceiptSink sink) { (void)sink; }
+  // Called once, before the first attempt, by the engine that drives this channel: the store a
+  // channel keeps state of its own in (cell broadcast: each incident's serial numbers and what
+  // is on air). nullptr detaches it. A channel that needs it fails its attempts without it.
+  virtual void set_store(store::Store* store) { (void)store; }
   // A request the peer makes to capcast's HTTP server about earlier messages (a Kannel delivery
   // report at /api/v1/dlr/{channel}), as its query (or form) parameters: the HTTP status to
   // answer, or nullopt when this channel takes no such requests. Called from the server's

@@ -23,6 +23,7 @@ struct Input {
   const config::Section* options = nullptr;  // its [[source]] entry: the format's own keys
   std::string_view memory;                   // what the format kept last time ("" at first)
   int64_t now_ms = 0;                        // the poll's time, for formats that stamp alerts
+  int page = 1;  // 1: the source's URL; 2, 3...: the pages its Extracted::next_page led to
 };
 
 struct Extracted {
@@ -30,6 +31,10 @@ struct Extracted {
   std::vector<std::string> links;      // absolute URLs of CAP documents to fetch
   std::vector<std::string> problems;   // what could not be used, and where
   std::optional<std::string> memory;   // to keep for the next poll; unset keeps the old one
+  // The next page of this same collection (NWS `pagination.next`), absolute: the poller reads it
+  // in the same poll with the same format (Input::page one more), on the source's host only.
+  // Empty: this was the last page, or the format's own page limit was reached.
+  std::string next_page;
 };
 
 struct Format {

@@ -1,14 +1,16 @@
 // Poller: polls every configured source on its interval through one Fetcher, follows the CAP
-// links a feed lists (through the same Fetcher), and hands each CAP document to a Sink. Keeps
-// each source's conditional-GET validators and health in the store, backs off with jitter after
-// failures (honouring Retry-After), and lets requests to one host (every source's feed and the
-// documents it links to) start no closer than min_host_interval, the sources on a host taking
-// turns (HostGate). run() owns the calling thread; stop() may be called from any thread.
+// links a feed lists and the next pages its format finds (through the same Fetcher), and hands each
+// CAP document to a Sink. Keeps each source's conditional-GET validators and health in the store,
+// backs off with jitter after failures (honouring Retry-After), and lets requests to one host
+// (every source's feed and the documents it links to) start no closer than min_host_interval, the
+// sources on a host taking turns (HostGate). run() owns the calling thread; stop() may be called
+// from any thread.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <set>
 #include <string>
@@ -30,6 +32,11 @@ struct SourceSpec {
   // Its [[source]] entry, for the format's own keys; null: the format's defaults. Must outlive
   // the Poller (the loaded configuration does).
   const config::Section* options = nullptr;
+  // For an mqtts:// source: its ca_bundle, cert_file and key_file, resolved against the
+  // configuration's folder (sources_from); empty: none.
+  std::string ca_bundle{};
+  std::string cert_file{};
+  std::string key_file{};
 };
 
 struct Document {
@@ -53,10 +60,17 @@ struct PollerOptions {
   // exempt); 0: no limit. When a host's sources ask for more than it allows, each is polled later
   // than its interval, all alike. Retry-After and backoff still apply per source.
   Duration min_host_interval{1'000};
-  // 0: every source is first polled at once. Otherwise each source's first poll is put off by a
-  // random share of this (at most its interval), so that many sources do not all start together.
-  Duration first_poll_spread{0};
+  // Each source's first poll is put off by first_poll_offset(its name, min(this, its interval)),
+  // so that many sources do not all start together; 0: every source is first polled at once.
+  // nullopt: 100 ms per source after the first (1: at once; 1,000: over 100 s, each within its
+  // interval), about 10 first polls a second.
+  std::optional<Duration> first_poll_spread;
 };
+
+// How long after start a source is first polled when its first polls are spread over `spread`:
+// a share of `spread` in [0, 1) fixed by the source's name (FNV-1a, then fmix64), so that a restart
+// keeps each source's place and names spread evenly whatever their order in the configuration.
+Duration first_poll_offset(const std::string& name, Duration spread);
 
 class Poller {
  public:
@@ -65,7 +79,7 @@ class Poller {
          const Clock& clock, std::function<double()> random);
   ~Poller();
 
-  // Polls until stop(). Sources are first polled at once (see first_poll_spread).
+  // Polls until stop(). Each source is first polled at its first_poll_offset (PollerOptions).
   void run();
   // Polls every source once, follows its links, and returns when all transfers are done. Waits
   // for the host gate by the Clock: with a ManualClock that does not move, two requests to one
@@ -90,6 +104,8 @@ class Poller {
   void request(Source& s, FetchRequest req, Fetcher::Callback done);
   void release(TimePoint now);
   void on_feed(Source& s, FetchResponse r);
+  void on_page(Source& s, const std::string& url, int page, FetchResponse r);
+  void take(Source& s, const FetchResponse& r, int page);
   void on_linked(Source& s, const std::string& url, FetchResponse r);
   void done_one(Source& s);
   void drive(Duration max_wait);

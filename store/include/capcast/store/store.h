@@ -192,6 +192,27 @@ struct Receipt {
   int64_t at_ms = 0;
 };
 
+// Cell broadcast: one CAP incident (an alert and its Updates) on one channel.
+struct CbsIncident {
+  int64_t id = 0;
+  int message_code = 0;    // TS 23.041 §9.4.1.2.1, 10 bits
+  int update_number = -1;  // of the messages last written; -1: none yet
+  std::string on_air;      // the channel's JSON of the messages on air ("[]": none)
+  bool created = false;    // allocated by this call
+};
+
+// What a BSC (or CBC) said about one cell for one message.
+struct CbsCell {
+  std::string peer;  // host:port
+  int message_id = 0;
+  int serial = 0;
+  std::string cell;  // "mcc-mnc-lac-ci"
+  bool ok = false;
+  int cause = -1;                     // TS 48.049 §8.2.13 when !ok
+  int64_t broadcasts_completed = -1;  // when the peer reported it
+  int64_t at_ms = 0;
+};
+
 // A polled source's state, kept across restarts (conditional GET validators and health).
 struct SourceState {
   std::string name;
@@ -277,6 +298,24 @@ class Store {
   virtual Result<std::optional<DeliveryPart>> record_receipt(const std::string& channel,
                                                              const Receipt& receipt) = 0;
   virtual Result<std::vector<DeliveryPart>> parts_of(int64_t delivery_id) = 0;
+
+  // Cell broadcast: an incident's state on one channel (dispatch/channels/cbs/plan.h). The
+  // incident of `alert` is the one it was planned in before (a retry), else that of the first of
+  // `references` planned on this channel, else a new one with the next message code (0..1023,
+  // round robin) that no incident with messages on air holds. kUnavailable when all 1,024 do.
+  virtual Result<CbsIncident> cbs_incident(const std::string& channel, const AlertRef& alert,
+                                           const std::vector<AlertRef>& references) = 0;
+  // Records what was done once the peers confirmed it: the incident's update number and the
+  // messages on air (opaque text: the channel's own JSON; "[]" when none), and that `alert`
+  // belongs to the incident. An incident with nothing on air frees its message code.
+  virtual Status cbs_save(const std::string& channel, int64_t incident_id, const AlertRef& alert,
+                          int update_number, const std::string& on_air, bool on_air_any) = 0;
+  // What a peer said about each cell (CBSP's per-cell COMPLETE / FAILURE lists), replacing what
+  // it said before about the same (peer, message id, serial, cell).
+  virtual Status cbs_record_cells(const std::string& channel,
+                                  const std::vector<CbsCell>& cells) = 0;
+  virtual Result<std::vector<CbsCell>> cbs_cells(const std::string& channel, int message_id,
+                                                 int serial) = 0;
 
   // Subscribers: added or replaced by number, in one transaction; how many were written.
   virtual Result<int64_t> upsert_subscribers(const std::vector<Subscriber>& subscribers) = 0;

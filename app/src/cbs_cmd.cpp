@@ -1,0 +1,51 @@
+// `capcast cbs encode ALERT.xml`: what an alert becomes as cell broadcast messages (message
+// identifier, serial number and its parts, data coding scheme, language, pages in hex, target
+// cells), without sending anything. Exit 1 with the reason when the alert cannot be broadcast.
+#include <iostream>
+
+#include "capcast/cap/parse.h"
+#include "capcast/dispatch/cbs.h"
+#include "commands.h"
+#include "input.h"
+
+namespace capcast::app {
+
+int cbs_encode_command(const CbsEncodeCmdOptions& options) {
+  if (options.format != "text" && options.format != "json") {
+    std::cerr << "capcast cbs encode: --format is text or json\n";
+    return kExitUsage;
+  }
+  std::string xml;
+  if (!read_input(options.file, xml)) {
+    std::cerr << "capcast cbs encode: " << options.file << ": cannot read the file\n";
+    return kExitUsage;
+  }
+  auto parsed = cap::parse(xml);
+  if (!parsed.ok()) {
+    std::cerr << "capcast cbs encode: " << options.file << ": " << parsed.status().message()
+              << "\n";
+    return kExitFailed;
+  }
+  dispatch::CbsEncodeOptions o;
+  o.profile = options.profile;
+  o.primary_language = options.primary_language;
+  o.cells_file = options.cells;
+  o.geo_scope = options.geo_scope;
+  o.max_chars = options.max_chars;
+  o.message_code = options.message_code;
+  auto report = dispatch::cbs_encode(parsed->alert, o);
+  if (!report.ok()) {
+    const bool usage = report.status().code() == Code::kIoError ||
+                       report.status().message().starts_with("unknown profile") ||
+                       report.status().message().starts_with("geo scope") ||
+                       report.status().message().starts_with("message code");
+    std::cerr << "capcast cbs encode: " << options.file << ": "
+              << (usage ? "" : "cannot be broadcast: ") << report.status().message() << "\n";
+    return usage ? kExitUsage : kExitFailed;
+  }
+  std::cout << (options.format == "json" ? dispatch::cbs_report_json(*report) + "\n"
+                                         : dispatch::cbs_report_text(*report));
+  return kExitOk;
+}
+
+}  // namespace capcast::app
