@@ -319,9 +319,13 @@ TEST_CASE("verify: no signature, unsupported algorithms and references, unsafe X
   REQUIRE(xslt.ok());
   CHECK(xslt->verdict == SignatureVerdict::kUnsupported);
 
+  // The fixture's author elided the <Signature> body ("..."): no SignedInfo, no algorithm to check
+  // it with, so it is refused as unsupported, with the reason; never valid.
   auto stub = verify(sample("us-nws-wcatwc-tsunami-cancellation-circle0-sigstub.xml"));
   REQUIRE(stub.ok());
   CHECK_FALSE(stub->valid());
+  CHECK(stub->verdict == SignatureVerdict::kUnsupported);
+  CHECK_FALSE(stub->reason.empty());
 
   auto xxe = verify(test::read_file(test::source_dir() /
                                     "tests/data/cap/negative/xxe-external-entity-attack.xml"));
