@@ -1,12 +1,54 @@
 #include "accept.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include "capcast/cap/datetime.h"
 #include "capcast/cap/lifecycle.h"
 #include "capcast/cap/parse.h"
 
 namespace capcast::app {
+namespace {
+
+// "20.7,-155.3", or "51.800,-171.400 0.000" as the NTWC writes EventLatLon (a third number
+// after a space): latitude and longitude in range, else nullopt.
+std::optional<std::pair<double, double>> lat_lon(std::string_view v) {
+  v = v.substr(0, v.find(' '));
+  auto comma = v.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view t) -> std::optional<double> {
+    double d = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+    if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(d)) return std::nullopt;
+    return d;
+  };
+  auto lat = number(v.substr(0, comma)), lon = number(v.substr(comma + 1));
+  if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180) return std::nullopt;
+  return std::pair{*lat, *lon};
+}
+
+// The earthquake an <info> is about: EventOriginTime and EventLatLon, the parameters the NTWC's
+// own CAP gives a quake and that capcast's nws-tsunami, usgs-geojson and gdacs-rss formats
+// write. Both must be there and valid; otherwise the alert is linked by its keys only.
+std::optional<store::EventOrigin> origin_of(const cap::Info& info) {
+  std::optional<int64_t> time_ms;
+  std::optional<std::pair<double, double>> where;
+  for (const auto& p : info.parameters) {
+    if (p.value_name == "EventOriginTime" && !time_ms) {
+      if (auto t = cap::parse_datetime(p.value)) time_ms = t->unix_ms;
+    } else if (p.value_name == "EventLatLon" && !where) {
+      where = lat_lon(p.value);
+    }
+  }
+  if (!time_ms || !where) return std::nullopt;
+  return store::EventOrigin{*time_ms, where->first, where->second};
+}
+
+}  // namespace
 
 Result<store::NewAlert> to_new_alert(const std::string& source, const std::string& xml,
                                      cap::Alert* parsed_out) {
@@ -59,6 +101,7 @@ Result<store::NewAlert> to_new_alert(const std::string& source, const std::strin
         ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
       }
     }
+    if (!n.origin) n.origin = origin_of(info);
     if (info.expires) {
       if (auto e = cap::parse_datetime(*info.expires)) {
         n.expires_ms = std::max(n.expires_ms.value_or(e->unix_ms), e->unix_ms);

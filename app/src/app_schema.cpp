@@ -1,5 +1,6 @@
 #include "app_schema.h"
 
+#include "capcast/dispatch/cbs.h"
 #include "capcast/dispatch/engine.h"
 #include "capcast/dispatch/registry.h"
 #include "capcast/dispatch/routing.h"
@@ -69,6 +70,8 @@ const config::Schema& schema() {
     s.sections.push_back(ingest::source_section());
     s.sections.push_back(dispatch::dispatch_section());
     s.sections.push_back(dispatch::channel_section());
+    s.sections.push_back(dispatch::cbs_profile_section());
+    s.sections.push_back(dispatch::cbs_rule_section());
     s.sections.push_back(dispatch::route_section());
     s.sections.push_back(dispatch::region_section());
     return s;

@@ -1,9 +1,14 @@
 // `capcast cbs encode ALERT.xml`: what an alert becomes as cell broadcast messages (message
 // identifier, serial number and its parts, data coding scheme, language, pages in hex, target
 // cells), without sending anything. Exit 1 with the reason when the alert cannot be broadcast.
+// With --config, --profile may name one of that file's [[cbs_profile]]s; the file is checked
+// as `capcast config check` would check those sections (exit 2 on an error).
 #include <iostream>
+#include <optional>
 
+#include "app_schema.h"
 #include "capcast/cap/parse.h"
+#include "capcast/config/config.h"
 #include "capcast/dispatch/cbs.h"
 #include "commands.h"
 #include "input.h"
@@ -26,8 +31,26 @@ int cbs_encode_command(const CbsEncodeCmdOptions& options) {
               << "\n";
     return kExitFailed;
   }
+  std::optional<config::Document> doc;
+  if (!options.config_path.empty()) {
+    auto loaded = config::load_file(options.config_path, schema());
+    if (!loaded.ok()) {
+      std::cerr << "capcast cbs encode: configuration rejected:\n"
+                << loaded.status().message() << "\n";
+      return kExitUsage;
+    }
+    doc = std::move(*loaded);
+    std::vector<std::string> warnings;
+    if (auto st = dispatch::check_cbs_profiles(*doc, &warnings); !st.ok()) {
+      std::cerr << "capcast cbs encode: configuration rejected:\n" << st.message() << "\n";
+      return kExitUsage;
+    }
+    for (const auto& w : warnings)
+      std::cerr << "capcast cbs encode: warning: " << w << "\n";
+  }
   dispatch::CbsEncodeOptions o;
   o.profile = options.profile;
+  o.config = doc ? &*doc : nullptr;
   o.primary_language = options.primary_language;
   o.cells_file = options.cells;
   o.geo_scope = options.geo_scope;

@@ -45,7 +45,8 @@ struct SendCmdOptions {
 };
 
 struct CbsEncodeCmdOptions {
-  std::string file;  // the CAP alert; "-" is standard input
+  std::string file;         // the CAP alert; "-" is standard input
+  std::string config_path;  // optional: a configuration whose [[cbs_profile]]s --profile may name
   std::string profile = "eu-alert";
   std::string primary_language;
   std::string cells;  // a cell inventory (CSV)

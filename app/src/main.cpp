@@ -118,7 +118,11 @@ int main(int argc, char** argv) {
       "coding scheme, language, pages in hex, target cells. Exit 1 if it cannot be broadcast");
   encode_cmd->add_option("alert", cbs.file, "the CAP alert (\"-\": standard input)")->required();
   encode_cmd->add_option("--profile", cbs.profile,
-                         "message identifiers of: wea (or cmas), eu-alert (default), etws");
+                         "message identifiers of: wea (or cmas), eu-alert (default), etws, or a "
+                         "[[cbs_profile]] of the --config file");
+  encode_cmd->add_option("-c,--config", cbs.config_path,
+                         "configuration file (TOML) whose [[cbs_profile]]s and [[cbs_rule]]s "
+                         "--profile may name");
   encode_cmd->add_option("--primary-language", cbs.primary_language,
                          "the language of the primary identifier (ISO 639-1)");
   encode_cmd->add_option("--cells", cbs.cells,

@@ -21,6 +21,7 @@
 #include "capcast/config/config.h"
 #include "capcast/core/log.h"
 #include "capcast/core/redact.h"
+#include "capcast/dispatch/cbs.h"
 #include "capcast/dispatch/engine.h"
 #include "capcast/dispatch/registry.h"
 #include "capcast/dispatch/routing.h"
@@ -68,6 +69,10 @@ int config_check_command(const std::string& config_path) {
     if (channels.ok() && !router.ok()) std::cerr << router.status().message() << "\n";
     return kExitUsage;
   }
+  std::vector<std::string> warnings;
+  (void)dispatch::check_cbs_profiles(*doc, &warnings);  // its errors came with the channels'
+  for (const auto& w : warnings)
+    std::cerr << "warning: " << w << "\n";
   std::cout << config_path << ": ok (" << sources->size() << " sources, " << channels->size()
             << " channels)\n";
   return kExitOk;
@@ -104,6 +109,10 @@ int run_command(const RunOptions& options) {
     std::cerr << "capcast: configuration rejected:\n" << channels.status().message() << "\n";
     return kExitUsage;
   }
+  std::vector<std::string> cbs_warnings;
+  (void)dispatch::check_cbs_profiles(*doc, &cbs_warnings);
+  for (const auto& w : cbs_warnings)
+    spdlog::warn("configuration: {}", w);
   auto router = dispatch::Router::build(*doc, dispatch::names_of(*channels));
   if (!router.ok()) {
     std::cerr << "capcast: configuration rejected:\n" << router.status().message() << "\n";

@@ -7,6 +7,7 @@
 #include "cap_push/cap_push_channel.h"
 #include "capcast/core/redact.h"
 #include "cbs/channels.h"
+#include "cbs/profile_config.h"
 #include "file/file_channel.h"
 #include "http_sms/http_sms_channel.h"
 #include "mqtt/mqtt_channel.h"
@@ -257,6 +258,10 @@ config::SectionSpec channel_section() {
 Result<std::vector<NamedChannel>> build_channels(const config::Document& doc) {
   std::vector<NamedChannel> out;
   std::string errors;
+  // The operator's cell broadcast profiles, once, whether a channel uses them or not.
+  if (auto profiles = cbs::operator_profiles(doc); !profiles.ok()) {
+    errors = profiles.status().message();
+  }
   for (const auto& section : doc.entries("channel")) {
     std::string name = section.get_string("name");
     bool duplicate = false;

@@ -10,6 +10,7 @@
 #include "meteoalarm_json/meteoalarm_json.h"
 #include "mqtt/payload.h"
 #include "nws_geojson/nws_geojson.h"
+#include "nws_tsunami/nws_tsunami.h"
 #include "sensor/sensor.h"
 #include "usgs_geojson/usgs_geojson.h"
 
@@ -32,6 +33,10 @@ const std::vector<Format>& formats() {
        &cap_feed::extract_feed},
       {"nws-geojson", "NWS api.weather.gov alerts as GeoJSON or JSON-LD", nws_geojson::keys(),
        &nws_geojson::extract},
+      {"nws-tsunami",
+       "NWS tsunami warning centres' text products (PTWC, NTWC): one alert per product, with "
+       "the earthquake's origin",
+       nws_tsunami::keys(), &nws_tsunami::extract},
       {"meteoalarm-json",
        "MeteoAlarm's JSON warnings API (CAP in JSON)",
        {},

@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <mutex>
+#include <set>
 
 #include "capcast/core/redact.h"
 #include "capcast/store/store.h"
@@ -216,6 +218,17 @@ CREATE TABLE cbs_cells (
   PRIMARY KEY (channel, message_id, serial, peer, cell)
 ) WITHOUT ROWID;
 )sql",
+    // 7: earthquake origins (NewAlert::origin), by time: linked() looks for other senders'
+    // origins within kOriginLinkMs through the index, then measures the distance.
+    R"sql(
+CREATE TABLE event_origins (
+  alert_id INTEGER PRIMARY KEY REFERENCES alerts (id) ON DELETE CASCADE,
+  time_ms  INTEGER NOT NULL,
+  lat      REAL NOT NULL,
+  lon      REAL NOT NULL
+);
+CREATE INDEX event_origins_time ON event_origins (time_ms);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -367,6 +380,16 @@ void bind_real(Stmt& s, int i, const std::optional<double>& v) {
     sqlite3_bind_double(s.raw(), i, *v);
   else
     sqlite3_bind_null(s.raw(), i);
+}
+
+// Haversine distance on the sphere of the IUGG mean Earth radius, 6371.0088 km (as cap/geometry.h;
+// the store does not depend on cap): ample for a 100 km tolerance.
+double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double kRad = 3.14159265358979323846 / 180;
+  double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
+  double slat = std::sin(dlat / 2), slon = std::sin(dlon / 2);
+  double h = slat * slat + std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * slon * slon;
+  return 2 * 6371.0088 * std::asin(std::sqrt(std::min(1.0, h)));
 }
 
 const char* kSubscriberSelect =
@@ -797,61 +820,18 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     // FULL, not relaxed: a message code reserved and then lost to a power failure could be given
     // to another incident while this one's message is on air (and could then not be killed).
-    return in_transaction([&]() -> Result<CbsIncident> {
-      auto find = [&](const AlertRef& ref) -> Result<std::optional<CbsIncident>> {
-        Stmt q(db_,
-               "SELECT i.id, i.message_code, i.update_number, i.on_air FROM cbs_incident_alerts a "
-               "JOIN cbs_incidents i ON i.id = a.incident_id WHERE a.channel = ? AND "
-               "a.sender = ? AND a.identifier = ? AND a.sent = ?");
-        q.bind(1, channel).bind(2, ref.sender).bind(3, ref.identifier).bind(4, ref.sent);
-        int rc = q.step();
-        if (rc == SQLITE_DONE) return std::optional<CbsIncident>();
-        if (rc != SQLITE_ROW) return db_error(db_, "finding a cell broadcast incident");
-        return std::optional<CbsIncident>(CbsIncident{
-            q.i64(0), static_cast<int>(q.i64(1)), static_cast<int>(q.i64(2)), q.text(3), false});
-      };
-      auto self = find(alert);
-      if (!self.ok()) return self.status();
-      if (*self) return **self;
-      for (const auto& ref : references) {
-        auto r = find(ref);
-        if (!r.ok()) return r.status();
-        if (*r) return **r;
-      }
-      // A new incident: the code after the channel's latest, skipping those on air.
-      Stmt last(db_,
-                "SELECT message_code FROM cbs_incidents WHERE channel = ? "
-                "ORDER BY id DESC LIMIT 1");
-      last.bind(1, channel);
-      int rc = last.step();
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db_, "allocating a message code");
-      const int start = rc == SQLITE_ROW ? static_cast<int>((last.i64(0) + 1) % 1024) : 0;
-      std::vector<bool> busy(1024, false);
-      Stmt active(db_, "SELECT message_code FROM cbs_incidents WHERE channel = ? AND active = 1");
-      active.bind(1, channel);
-      while ((rc = active.step()) == SQLITE_ROW)
-        busy[static_cast<size_t>(active.i64(0) & 1023)] = true;
-      if (rc != SQLITE_DONE) return db_error(db_, "allocating a message code");
-      for (int k = 0; k < 1024; ++k) {
-        const int code = (start + k) % 1024;
-        if (busy[static_cast<size_t>(code)]) continue;
-        Stmt ins(db_, "INSERT INTO cbs_incidents (channel, message_code) VALUES (?, ?)");
-        ins.bind(1, channel).bind(2, int64_t{code});
-        if (ins.step() != SQLITE_DONE) return db_error(db_, "allocating a message code");
-        const int64_t id = sqlite3_last_insert_rowid(db_);
-        // The alert names its incident at once: a retry before cbs_save finds the same code.
-        Stmt a(db_,
-               "INSERT INTO cbs_incident_alerts (channel, sender, identifier, sent, "
-               "incident_id) VALUES (?, ?, ?, ?, ?)");
-        a.bind(1, channel).bind(2, alert.sender).bind(3, alert.identifier).bind(4, alert.sent);
-        a.bind(5, id);
-        if (a.step() != SQLITE_DONE) return db_error(db_, "allocating a message code");
-        return CbsIncident{id, code, -1, "[]", true};
-      }
-      return unavailable("channel " + channel +
-                         ": all 1024 cell broadcast message codes are on air (TS 23.041 "
-                         "§9.4.1.2.1); kill or let expire some first");
-    });
+    // Nothing is written (no fsync) when the incident is known already, as it is when
+    // accept_alert allocated it (cbs_allocate_on_accept).
+    return in_transaction([&] { return cbs_incident_locked(channel, alert, references); });
+  }
+
+  void cbs_allocate_on_accept(const std::string& channel, bool on) override {
+    std::lock_guard lock(mu_);
+    if (on) {
+      cbs_on_accept_.insert(channel);
+    } else {
+      cbs_on_accept_.erase(channel);
+    }
   }
 
   Status cbs_save(const std::string& channel, int64_t incident_id, const AlertRef& alert,
@@ -937,6 +917,64 @@ class SqliteStore final : public Store {
  private:
   // Runs `body` (which returns a Result) in one write transaction: committed when it succeeds,
   // rolled back when it fails or the commit does. Called with mu_ held.
+  // Store::cbs_incident, inside the caller's transaction.
+  Result<CbsIncident> cbs_incident_locked(const std::string& channel, const AlertRef& alert,
+                                          const std::vector<AlertRef>& references) {
+    auto find = [&](const AlertRef& ref) -> Result<std::optional<CbsIncident>> {
+      Stmt q(db_,
+             "SELECT i.id, i.message_code, i.update_number, i.on_air FROM cbs_incident_alerts a "
+             "JOIN cbs_incidents i ON i.id = a.incident_id WHERE a.channel = ? AND "
+             "a.sender = ? AND a.identifier = ? AND a.sent = ?");
+      q.bind(1, channel).bind(2, ref.sender).bind(3, ref.identifier).bind(4, ref.sent);
+      int rc = q.step();
+      if (rc == SQLITE_DONE) return std::optional<CbsIncident>();
+      if (rc != SQLITE_ROW) return db_error(db_, "finding a cell broadcast incident");
+      return std::optional<CbsIncident>(CbsIncident{q.i64(0), static_cast<int>(q.i64(1)),
+                                                    static_cast<int>(q.i64(2)), q.text(3), false});
+    };
+    auto self = find(alert);
+    if (!self.ok()) return self.status();
+    if (*self) return **self;
+    for (const auto& ref : references) {
+      auto r = find(ref);
+      if (!r.ok()) return r.status();
+      if (*r) return **r;
+    }
+    // A new incident: the code after the channel's latest, skipping those on air.
+    Stmt last(db_,
+              "SELECT message_code FROM cbs_incidents WHERE channel = ? "
+              "ORDER BY id DESC LIMIT 1");
+    last.bind(1, channel);
+    int rc = last.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db_, "allocating a message code");
+    const int start = rc == SQLITE_ROW ? static_cast<int>((last.i64(0) + 1) % 1024) : 0;
+    std::vector<bool> busy(1024, false);
+    Stmt active(db_, "SELECT message_code FROM cbs_incidents WHERE channel = ? AND active = 1");
+    active.bind(1, channel);
+    while ((rc = active.step()) == SQLITE_ROW)
+      busy[static_cast<size_t>(active.i64(0) & 1023)] = true;
+    if (rc != SQLITE_DONE) return db_error(db_, "allocating a message code");
+    for (int k = 0; k < 1024; ++k) {
+      const int code = (start + k) % 1024;
+      if (busy[static_cast<size_t>(code)]) continue;
+      Stmt ins(db_, "INSERT INTO cbs_incidents (channel, message_code) VALUES (?, ?)");
+      ins.bind(1, channel).bind(2, int64_t{code});
+      if (ins.step() != SQLITE_DONE) return db_error(db_, "allocating a message code");
+      const int64_t id = sqlite3_last_insert_rowid(db_);
+      // The alert names its incident at once: a retry before cbs_save finds the same code.
+      Stmt a(db_,
+             "INSERT INTO cbs_incident_alerts (channel, sender, identifier, sent, "
+             "incident_id) VALUES (?, ?, ?, ?, ?)");
+      a.bind(1, channel).bind(2, alert.sender).bind(3, alert.identifier).bind(4, alert.sent);
+      a.bind(5, id);
+      if (a.step() != SQLITE_DONE) return db_error(db_, "allocating a message code");
+      return CbsIncident{id, code, -1, "[]", true};
+    }
+    return unavailable("channel " + channel +
+                       ": all 1024 cell broadcast message codes are on air (TS 23.041 "
+                       "§9.4.1.2.1); kill or let expire some first");
+  }
+
   template <typename Body>
   auto in_transaction(Body body) -> decltype(body()) {
     if (auto s = exec("BEGIN IMMEDIATE"); !s.ok()) return s;
@@ -1041,7 +1079,14 @@ class SqliteStore final : public Store {
       k.bind(1, key).bind(2, out.alert_id);
       if (k.step() != SQLITE_DONE) return db_error(db_, "recording an event key");
     }
-    if (!a.event_keys.empty()) {
+    if (a.origin) {
+      Stmt o(db_, "INSERT INTO event_origins (alert_id, time_ms, lat, lon) VALUES (?, ?, ?, ?)");
+      o.bind(1, out.alert_id).bind(2, a.origin->time_ms);
+      bind_real(o, 3, a.origin->lat);
+      bind_real(o, 4, a.origin->lon);
+      if (o.step() != SQLITE_DONE) return db_error(db_, "recording an earthquake origin");
+    }
+    if (!a.event_keys.empty() || a.origin) {
       auto linked = linked_locked(out.alert_id);
       if (!linked.ok()) return linked.status();
       out.linked = std::move(*linked);
@@ -1149,6 +1194,22 @@ class SqliteStore final : public Store {
     for (const auto& [ch, ids] : people) {
       for (int64_t id : ids) {
         if (auto s = add(ch, id); !s.ok()) return s;
+      }
+    }
+    // Cell broadcast channels' message codes, committed with the alert (one fsync): the
+    // delivery then finds its incident without a commit of its own (cbs_allocate_on_accept).
+    // A Cancel allocates nothing (it kills what its references hold), nor does an alert that
+    // is already ended.
+    if (why.empty() && event != Event::kCancelled && !cbs_on_accept_.empty()) {
+      const AlertRef self{a.sender, a.identifier, a.sent};
+      for (const auto& ch : targets) {
+        if (cbs_on_accept_.count(ch) == 0) continue;
+        auto incident = cbs_incident_locked(ch, self, a.references);
+        // All 1,024 codes on air: the delivery tries again later (and says why); accepting the
+        // alert never depends on it.
+        if (!incident.ok() && incident.status().code() != Code::kUnavailable) {
+          return incident.status();
+        }
       }
     }
     return out;
@@ -1262,6 +1323,32 @@ class SqliteStore final : public Store {
     while ((rc = q.step()) == SQLITE_ROW)
       out.push_back(q.i64(0));
     if (rc != SQLITE_DONE) return db_error(db_, "finding linked alerts");
+    // By the earthquake's origin: other senders' origins within the time window (the index),
+    // then within the distance. No cells or buckets, so no border to miss a pair at; the
+    // distance is great-circle, so the antimeridian and the poles are no borders either.
+    Stmt me(db_, "SELECT time_ms, lat, lon FROM event_origins WHERE alert_id = ?");
+    me.bind(1, alert_id);
+    rc = me.step();
+    if (rc == SQLITE_ROW) {
+      const int64_t t = me.i64(0);
+      const double lat = sqlite3_column_double(me.raw(), 1);
+      const double lon = sqlite3_column_double(me.raw(), 2);
+      Stmt n(db_,
+             "SELECT o.alert_id, o.lat, o.lon FROM event_origins o "
+             "JOIN alerts a ON a.id = o.alert_id JOIN alerts me ON me.id = ? "
+             "WHERE o.time_ms BETWEEN ? AND ? AND a.sender <> me.sender");
+      n.bind(1, alert_id).bind(2, t - kOriginLinkMs).bind(3, t + kOriginLinkMs);
+      while ((rc = n.step()) == SQLITE_ROW) {
+        double d = great_circle_km(lat, lon, sqlite3_column_double(n.raw(), 1),
+                                   sqlite3_column_double(n.raw(), 2));
+        if (d <= kOriginLinkKm) out.push_back(n.i64(0));
+      }
+      if (rc != SQLITE_DONE) return db_error(db_, "finding alerts about the same earthquake");
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    } else if (rc != SQLITE_DONE) {
+      return db_error(db_, "reading an earthquake origin");
+    }
     return out;
   }
 
@@ -1332,6 +1419,7 @@ class SqliteStore final : public Store {
 
   std::mutex mu_;
   sqlite3* db_;
+  std::set<std::string> cbs_on_accept_;  // cbs_allocate_on_accept's channels, under mu_
   std::shared_ptr<const Sealer> sealer_;
   std::unique_ptr<Stmt> find_recipient_;  // recipient_id()'s, under mu_
   std::unique_ptr<Stmt> insert_recipient_;

@@ -1,7 +1,8 @@
 // The cell inventory and the selection of an alert's cells (dispatch/channels/cbs/cells.h):
 // loading tests/data/cbs/cells.csv (made up), polygon, circle, sector and geocode selection, a
 // cell just outside, the antimeridian, every load error with its line and column, and the grid
-// index and its inside-bucket shortcut cross-checked against testing every cell.
+// index and its shortcut (squares inside or outside a shape) cross-checked against testing
+// every cell: dense and sectored inventories, concave polygons, cells on square borders.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -315,6 +316,186 @@ TEST_CASE("large areas over dense cells select exactly what the exact test selec
     REQUIRE(inv.ok());
     cross_check_dense(*inv, rng, -17.7, -16.3, 179, 2);
   }
+}
+
+namespace {
+
+// An inventory of wedge sectors (three per site, as operators draw them: the site, three points
+// on an arc of 120 degrees, the site) and omni cells, `sector_share` of the sites sectored.
+std::string sectored(std::mt19937_64& rng, size_t sites, double lat0, double lat1, double lon0,
+                     double width, double max_km, double sector_share) {
+  std::uniform_real_distribution<double> lat(lat0, lat1), dlon(0, width), u(0, 1);
+  std::string csv = "name,mcc,mnc,lac,ci,lat,lon,radius_km,sector\n";
+  uint32_t ci = 0;
+  for (size_t i = 0; i < sites; ++i) {
+    const double la = lat(rng), lo = std::remainder(lon0 + dlon(rng), 360.0);
+    const double km = 0.1 + u(rng) * max_km, a0 = u(rng) * 120;
+    const std::string site = std::to_string(la) + "," + std::to_string(lo);
+    if (u(rng) >= sector_share) {
+      csv += "o" + std::to_string(i) + ",001,01,1," + std::to_string(++ci) + "," + site + "," +
+             std::to_string(km) + ",\n";
+      continue;
+    }
+    for (int s = 0; s < 3; ++s) {
+      std::string ring = site;
+      for (int k = 0; k <= 2; ++k) {
+        const double a = (a0 + 120 * s + 60 * k) * 3.14159265358979 / 180;
+        ring +=
+            " " + std::to_string(la + km / 111.2 * std::cos(a)) + "," +
+            std::to_string(std::remainder(
+                lo + km / (111.2 * std::cos(la * 3.14159265358979 / 180)) * std::sin(a), 360.0));
+      }
+      csv += "w" + std::to_string(i) + "-" + std::to_string(s) + ",001,01,1," +
+             std::to_string(++ci) + "," + site + ",,\"" + ring + " " + site + "\"\n";
+    }
+  }
+  return csv;
+}
+
+// select() against covers() on every cell, for one alert shape.
+size_t check_one(const CellInventory& inv, const AlertShapes& shapes, const std::string& what) {
+  std::vector<CellId> brute;
+  for (size_t i = 0; i < inv.size(); ++i) {
+    bool hit = false;
+    for (const auto& p : shapes.polygons)
+      hit = hit || inv.covers(i, p);
+    for (const auto& c : shapes.circles)
+      hit = hit || inv.covers(i, c);
+    if (hit) brute.push_back(inv.cells()[i].id);
+  }
+  CellSelection s = inv.select(shapes);
+  INFO(what);
+  CHECK(s.cells == brute);
+  CHECK(s.by_geometry == brute.size());
+  return brute.size();
+}
+
+// A "C": a square of side 2d around (la, lo) with a notch from the east side reaching `deep`
+// of the way in, `gap` wide (as a share of d): cells in the notch are surrounded but outside.
+cap::geo::Polygon c_shape(double la, double lo, double d, double deep, double gap) {
+  const double w = 1.6 * d, x = lo + w - 2 * w * deep, g = d * gap;
+  cap::geo::Polygon p;
+  p.ring = {{la - d, lo - w}, {la - d, lo + w}, {la - g, lo + w}, {la - g, x},     {la + g, x},
+            {la + g, lo + w}, {la + d, lo + w}, {la + d, lo - w}, {la - d, lo - w}};
+  for (auto& pt : p.ring)
+    pt.lon = std::remainder(pt.lon, 360.0);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("sectors and omni cells around concave polygons and circles: the shortcut agrees",
+          "[cbs][cells]") {
+  // Dense sectors (which the shortcut settles outside a polygon only when no edge of theirs is
+  // nearly parallel to one of the polygon's) and omni cells, against C-shaped polygons whose
+  // notch holds cells that are surrounded but outside, stars, and circles (which settle cells
+  // outside them too), at mid and high latitude and across the antimeridian.
+  std::mt19937_64 rng(23);
+  struct Region {
+    const char* name;
+    double lat0, lat1, lon0, width;
+  };
+  for (const Region& r :
+       {Region{"mid latitude", 50, 52, 5, 3}, Region{"high latitude", 68, 70, 20, 6},
+        Region{"across the antimeridian", -18, -16, 178.5, 3}}) {
+    auto inv =
+        CellInventory::parse(sectored(rng, 6000, r.lat0, r.lat1, r.lon0, r.width, 4, 0.6), "gen");
+    REQUIRE(inv.ok());
+    std::uniform_real_distribution<double> u(0, 1);
+    size_t found = 0;
+    for (int q = 0; q < 24; ++q) {
+      const double la = r.lat0 + 0.3 + u(rng) * (r.lat1 - r.lat0 - 0.6);
+      const double lo = std::remainder(r.lon0 + 0.3 + u(rng) * (r.width - 0.6), 360.0);
+      const double d = 0.1 + u(rng) * 0.5;
+      AlertShapes shapes;
+      if (q % 3 == 0)
+        shapes.polygons.emplace_back(c_shape(la, lo, d, 0.5 + 0.4 * u(rng), 0.1 + 0.3 * u(rng)));
+      else if (q % 3 == 1)
+        shapes.circles.emplace_back(cap::geo::Circle{{la, lo}, d * 111});
+      else
+        shapes.polygons.emplace_back(c_shape(la, lo, d, 0.9, 0.02));  // a thin deep notch
+      found += check_one(*inv, shapes,
+                         std::string(r.name) + " query " + std::to_string(q) + " at " +
+                             std::to_string(la) + "," + std::to_string(lo));
+    }
+    CHECK(found > 5000);
+  }
+}
+
+TEST_CASE("cells on square borders and polygon edges on cell sites: the shortcut agrees",
+          "[cbs][cells]") {
+  // Sites on a lattice of 0.01 degrees over a 2 x 2 degree extent, so that the index's bucket
+  // and square borders (a whole number of them over the extent) fall on sites and on the
+  // edges of cell boxes; then axis-aligned polygons and circles through those sites, where a
+  // cell touching the area counts (cap/geometry.h) and a shortcut off by one square or one
+  // margin would settle it wrongly. A third of the omni cells are 1 m across, so that a circle's
+  // inside squares reaching past its radius by tens of metres would select one wrongly.
+  std::string csv = "name,mcc,mnc,lac,ci,lat,lon,radius_km,sector\n";
+  uint32_t ci = 0;
+  for (int i = 0; i <= 200; i += 2) {
+    for (int j = 0; j <= 200; j += 2) {
+      const double la = 50 + i * 0.01, lo = 5 + j * 0.01;
+      const std::string site = std::to_string(la) + "," + std::to_string(lo);
+      ++ci;
+      if ((i + j) % 4 == 0) {
+        csv += "o" + std::to_string(ci) + ",001,01,1," + std::to_string(ci) + "," + site + "," +
+               std::to_string(0.001 + (i % 6) * 0.5) + ",\n";
+      } else {  // a square sector reaching 0.01 degrees north and east of the site
+        csv += "s" + std::to_string(ci) + ",001,01,1," + std::to_string(ci) + "," + site + ",,\"" +
+               site + " " + std::to_string(la + 0.01) + "," + std::to_string(lo) + " " +
+               std::to_string(la + 0.01) + "," + std::to_string(lo + 0.01) + " " +
+               std::to_string(la) + "," + std::to_string(lo + 0.01) + " " + site + "\"\n";
+      }
+    }
+  }
+  auto inv = CellInventory::parse(csv, "lattice");
+  REQUIRE(inv.ok());
+  size_t found = 0;
+  for (int k = 0; k < 8; ++k) {
+    const double a = 50.2 + 0.1 * k, b = 5.3 + 0.05 * k, side = 0.3 + 0.1 * k;
+    AlertShapes shapes;
+    cap::geo::Polygon p;
+    p.ring = {{a, b}, {a, b + side}, {a + side, b + side}, {a + side, b}, {a, b}};
+    shapes.polygons.emplace_back(p);
+    found += check_one(*inv, shapes, "square " + std::to_string(k));
+    AlertShapes circle;
+    circle.circles.emplace_back(cap::geo::Circle{{a, b}, side * 80});
+    found += check_one(*inv, circle, "circle " + std::to_string(k));
+  }
+  CHECK(found > 10000);
+}
+
+TEST_CASE("a sector in line with a polygon edge: touching selects it, a gap does not",
+          "[cbs][cells]") {
+  // The sector-outside shortcut leaves to the exact test a sector with an edge nearly parallel
+  // to a polygon edge (cells_classify.cpp). Here sector edges lie on the line of a polygon edge,
+  // one touching its end, one 1e-4 degrees beyond it; omni cells fill the inventory so that
+  // the grid is fine.
+  std::string csv = "name,mcc,mnc,lac,ci,lat,lon,radius_km,sector\n";
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> lat(49, 53), lon(8, 12);
+  for (int i = 0; i < 3000; ++i)
+    csv += "o" + std::to_string(i) + ",001,01,1," + std::to_string(i + 10) + "," +
+           std::to_string(lat(rng)) + "," + std::to_string(lon(rng)) + ",0.5,\n";
+  // The polygon's south-east edge runs from (50.5,10.5) to (50.7,10.7); its line goes on
+  // north-east.
+  csv += "touching,001,01,1,1,50.7,10.7,,\"50.7,10.7 50.8,10.8 50.8,10.9 50.7,10.7\"\n";
+  csv +=
+      "beyond,001,01,1,2,50.7001,10.7001,,\"50.7001,10.7001 50.8,10.8 50.8,10.9 "
+      "50.7001,10.7001\"\n";
+  auto inv = CellInventory::parse(csv, "line");
+  REQUIRE(inv.ok());
+  AlertShapes shapes;
+  shapes.polygons.emplace_back(
+      cap::geo::Polygon{{{50.5, 10.5}, {50.7, 10.7}, {50.9, 10.3}, {50.5, 10.5}}});
+  CellSelection s = inv->select(shapes);
+  auto has = [&](uint32_t ci) {
+    return std::any_of(s.cells.begin(), s.cells.end(),
+                       [&](const CellId& id) { return id.ci == ci && id.lac == 1; });
+  };
+  CHECK(has(1));
+  CHECK_FALSE(has(2));
+  check_one(*inv, shapes, "in line");
 }
 
 TEST_CASE("every bad line is listed with its line, column and rule", "[cbs][cells]") {

@@ -181,6 +181,9 @@ TEST_CASE("gdacs-rss: the real captures mapped, every item, end to end") {
   CHECK(i.areas[0].geocodes == std::vector<cap::ValuePair>{{"ISO3", "ZAF"}});
   CHECK(param(*eq, "usgsEventId") == "us70006rx5");
   CHECK(param(*eq, "gdacsSeverityValue") == "5.5 M");
+  // The quake's origin, by which the store links it with alerts that carry no USGS id.
+  CHECK(param(*eq, "EventOriginTime") == "2019-12-28T15:36:35-00:00");
+  CHECK(param(*eq, "EventLatLon") == "-44.5653,37.087");
 
   const cap::Alert* dr = by_id(p, "gdacs.DR.1012728.43");
   REQUIRE(dr);
@@ -192,6 +195,7 @@ TEST_CASE("gdacs-rss: the real captures mapped, every item, end to end") {
   CHECK(tc->infos[0].event == "Tropical Cyclone");
   CHECK(tc->infos[0].areas[0].polygons.empty());
   CHECK(tc->infos[0].areas[0].circles == std::vector<std::string>{"-20.5,-178.8 0"});
+  CHECK(param(*tc, "EventOriginTime") == "<none>");  // not an earthquake
 
   Poll day = poll(capture("gdacs-rss-24h.xml"), options());
   CHECK(day.alerts.size() == 21);

@@ -149,6 +149,9 @@ TEST_CASE("usgs-geojson: the real all_day capture, every event, end to end") {
   CHECK(param(a, "depthKm") == "0.1");
   CHECK(param(a, "usgsIds") == "ak20255160");
   CHECK(param(a, "usgsTsunamiFlag") == "0");
+  // The origin, under the NTWC's names, for linking with the tsunami centres' alerts.
+  CHECK(param(a, "EventOriginTime") == "2018-09-16T04:00:31-00:00");
+  CHECK(param(a, "EventLatLon") == "68.7636,-148.2799");
   // The three events with a PAGER level, and the one above sea level.
   int green = 0, negative_depth = 0;
   for (const auto& al : p.alerts) {

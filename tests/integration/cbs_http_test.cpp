@@ -54,6 +54,7 @@ struct FakeEcbe {
   std::map<int, nlohmann::json> messages;  // by message identifier
   std::vector<std::string> log;            // "POST 4371 serial=..." / "DELETE 4371"
   int fail_next = 0;                       // answer this many requests 500
+  int lose_answer_next = 0;  // make this many creates, but answer them 500 (an answer lost)
 
   FakeEcbe() {
     server.Post(
@@ -83,6 +84,12 @@ struct FakeEcbe {
           log.push_back(
               "POST " + std::to_string(id) + " serial=" +
               std::to_string(j["smscb_message"]["serial_nr"]["serial_nr_encoded"].get<int>()));
+          if (lose_answer_next > 0) {
+            --lose_answer_next;
+            res.status = 502;  // as a proxy in front of the CBC answers when the CBC's is lost
+            res.set_content("Bad Gateway", "text/plain");
+            return;
+          }
           res.status = 201;
           res.set_content("Created", "text/plain");
         });
@@ -194,6 +201,21 @@ TEST_CASE("ecbe channel: a 500 is retried, a 409 is refused with the reason") {
   test::write_file(other / "a.xml", cap_alert("A-1", "Alert", "", "Severe", "Flood warning"));
   CHECK(send(other, "ecbe://127.0.0.1:" + std::to_string(test::free_port()), "a.xml", &out) == 1);
   CHECK(out.find("dead") != std::string::npos);
+}
+
+TEST_CASE("ecbe channel: a create whose answer was lost is done when its retry meets 409") {
+  FakeEcbe cbc;
+  test::TempDir dir;
+  const std::string url = "ecbe://127.0.0.1:" + std::to_string(cbc.port);
+  test::write_file(dir / "a.xml", cap_alert("A-1", "Alert", "", "Severe", "Flood warning"));
+  cbc.lose_answer_next = 1;
+  std::string out;
+  CHECK(send(dir, url, "a.xml", &out) == 0);
+  INFO(out);
+  CHECK(out.find("delivered after 2 attempts") != std::string::npos);  // the 502, then the 409
+  std::lock_guard lock(cbc.mu);
+  CHECK(cbc.messages.count(4375) == 1);
+  CHECK(cbc.log.size() == 1);  // created once; the retry's 409 created nothing
 }
 
 TEST_CASE("capcast cbs encode prints what the alert becomes, exit 1 when it cannot go") {

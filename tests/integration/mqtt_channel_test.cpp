@@ -10,6 +10,7 @@
 
 #include <mqtt/async_client.h>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -602,4 +603,61 @@ TEST_CASE("mqtt channel: mqtts with a client certificate, and without one the br
   CHECK(ds[0].state == store::DeliveryState::kPending);
   CHECK(ds[0].attempts == 0);
   CHECK(sub.got().size() == 1);
+}
+
+TEST_CASE("mqtt channel: WIS2 mode through the broker, schema-valid notifications on the topic") {
+  int port = fixture_port();
+  // The WIS2 topic is fixed but for the centre id: one of this run's own (tests share the
+  // broker).
+  const std::string centre = "capcast-test-" + run_id();
+  const std::string topic = "origin/a/wis2/" + centre + "/data/core/weather/advisories-warnings";
+  Subscriber sub(port, topic, "sub-wis2-" + run_id());
+  Rig rig("[[channel]]\nname = \"wis2\"\nurl = \"mqtt://127.0.0.1:" + std::to_string(port) +
+          "\"\nmode = \"wis2\"\ncentre_id = \"" + centre +
+          "\"\nlink_base = \"https://alerts.example.org/\"\n");
+  const std::string ref = "met@example.org,w-A,2030-01-01T00:00:00-00:00";
+  const std::vector<std::pair<std::string, std::string>> sent = {
+      {"w-A", cap_xml("w-A", "Alert", "", "2099-01-01T00:00:00-00:00")},
+      {"w-U", cap_xml("w-U", "Update", ref, "2099-01-01T00:00:00-00:00")},
+      {"w-C", cap_xml("w-C", "Cancel", ref)}};
+  // One at a time: an Update or Cancel that arrives while its alert is still pending replaces
+  // it (the outbox's lifecycle), and this test wants the three notifications.
+  std::map<std::string, int64_t> ids;
+  for (const auto& [id, xml] : sent) {
+    std::vector<store::AlertRef> refs;
+    if (id != "w-A") refs.push_back({"met@example.org", "w-A", "2030-01-01T00:00:00-00:00"});
+    const char* type = id == "w-A" ? "Alert" : id == "w-U" ? "Update" : "Cancel";
+    ids[id] = rig.accept(new_alert(xml, id, type, refs));
+    rig.drain(30s);
+  }
+  CHECK(rig.db->stats()->deliveries_delivered == 3);
+  REQUIRE(sub.wait_for(3, 10s) == 3);
+  // What the broker delivered, checked by the official WNM schema (python3-jsonschema), with
+  // the inline content's size and sha512 recomputed from the bytes.
+  test::TempDir dir;
+  std::vector<std::string> cmd = {
+      "/usr/bin/python3", (test::source_dir() / "tests/dispatch/validate_wnm.py").string(),
+      "--check-content",
+      (test::source_dir() / "tests/data/wis2/wis2-notification-message-bundled.json").string()};
+  int n = 0;
+  std::set<std::string> links;
+  for (const auto& r : sub.got()) {
+    CHECK(r.topic == topic);
+    CHECK(r.content_type == "application/geo+json");
+    CHECK_FALSE(r.retained);  // WIS2 Guide §2.5.1
+    for (const auto& [id, alert_id] : ids) {
+      const std::string href =
+          "https://alerts.example.org/alerts/" + std::to_string(alert_id) + ".xml";
+      if (r.payload.find("\"" + href + "\"") != std::string::npos) links.insert(id);
+    }
+    const auto file = dir / ("wnm-" + std::to_string(n++) + ".json");
+    test::write_file(file, r.payload);
+    cmd.push_back(file.string());
+  }
+  CHECK(links.size() == 3);  // each notification links its own alert
+  std::string out;
+  int rc = test::run(cmd, &out);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(out.find("invalid") == std::string::npos);
 }

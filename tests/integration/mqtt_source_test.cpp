@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -277,4 +278,53 @@ TEST_CASE(
         std::string::npos);
   p.signal(SIGTERM);
   CHECK(p.wait(20s) == 0);
+}
+
+TEST_CASE("capcast run: a linked CAP that cannot be fetched at first is fetched again", "[mqtt]") {
+  int port = mosquitto_port();
+  test::TempDir dir;
+  std::string run_id = std::to_string(getpid()) + "-" + std::to_string(std::random_device{}());
+  std::string topic = "capcast-test/" + run_id + "/linked";
+  const std::string id = "urn:oid:2.49.0.0.690.0.linked." + run_id;
+  // The server the notification links to: down (503) for its first two requests.
+  httplib::Server server;
+  std::atomic<int> requests{0};
+  const std::string cap = alert(id);
+  server.Get("/cap.xml", [&](const httplib::Request&, httplib::Response& res) {
+    if (++requests <= 2) {
+      res.status = 503;
+      res.set_content("busy", "text/plain");
+      return;
+    }
+    res.set_content(cap, "application/cap+xml");
+  });
+  const int http = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  test::write_file(dir / "capcast.toml",
+                   "[store]\npath = \"capcast.db\"\n[http]\nport = 0\n[dispatch]\n"
+                   "send_expired = true\n[[source]]\nname = \"linked\"\ntype = \"mqtt\"\n"
+                   "url = \"mqtt://127.0.0.1:" +
+                       std::to_string(port) + "\"\ntopics = [\"" + topic +
+                       "\"]\nclient_id = \"capcast-linked-" + run_id +
+                       "\"\n[[channel]]\nname = \"files\"\nurl = \"file:out\"\n");
+  {
+    test::Process p({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+    INFO(p.output());
+    REQUIRE(eventually(
+        p, [&] { return p.output().find("subscribed to 1 topic") != std::string::npos; }));
+    nlohmann::json n = nlohmann::json::parse(notification(cap));
+    n["properties"].erase("content");
+    n["links"][0]["href"] = "http://127.0.0.1:" + std::to_string(http) + "/cap.xml";
+    n["links"][0]["type"] = "application/cap+xml";
+    publish(port, topic, dir, n.dump());
+    bool got = eventually(p, [&] { return delivered(dir / "out", id) == 1; });
+    INFO(p.output());
+    CHECK(got);
+    CHECK(requests.load() == 3);
+    CHECK(p.output().find("(attempt 2 of 8; again in") != std::string::npos);
+    p.signal(SIGTERM);
+    CHECK(p.wait(20s) == 0);
+  }
+  server.stop();
+  serving.join();
 }

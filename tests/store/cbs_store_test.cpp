@@ -14,6 +14,19 @@ AlertRef alert_ref(const std::string& id) {
   return {"met@example.org", id, "2030-01-01T00:00:00-00:00"};
 }
 
+NewAlert new_alert(const std::string& id, const std::string& msg_type,
+                   std::vector<AlertRef> references = {}) {
+  NewAlert a;
+  a.sender = "met@example.org";
+  a.identifier = id;
+  a.sent = "2030-01-01T00:00:00-00:00";
+  a.status = "Actual";
+  a.msg_type = msg_type;
+  a.references = std::move(references);
+  a.xml = "<alert>" + id + "</alert>";
+  return a;
+}
+
 }  // namespace
 
 TEST_CASE("cbs store: an incident keeps its message code through Updates and restarts") {
@@ -107,4 +120,61 @@ TEST_CASE("cbs store: per-cell states, the latest word per cell") {
   CHECK((*cells)[0].broadcasts_completed == 2);
   CHECK((*cells)[1].broadcasts_completed == 5);
   CHECK(s.cbs_cells("cb", 4371, 0x4011)->empty());
+}
+
+TEST_CASE("cbs store: accept_alert allocates the message code for a cell broadcast channel") {
+  test::TempDir dir;
+  auto st = open_sqlite(dir / "capcast.db");
+  REQUIRE(st.ok());
+  auto& s = **st;
+  s.cbs_allocate_on_accept("cb", true);
+  // A first alert routed to "cb" and to a channel that did not ask.
+  REQUIRE(s.accept_alert(new_alert("A", "Alert"), {"cb", "file"}).ok());
+  auto a = s.cbs_incident("cb", alert_ref("A"), {});
+  REQUIRE(a.ok());
+  CHECK_FALSE(a->created);  // allocated with the alert, found now
+  CHECK(a->message_code == 0);
+  auto file = s.cbs_incident("file", alert_ref("A"), {});
+  REQUIRE(file.ok());
+  CHECK(file->created);  // nothing was allocated for "file" by accept_alert
+  // An Update is in A's incident: nothing new is allocated for it.
+  REQUIRE(s.accept_alert(new_alert("U", "Update", {alert_ref("A")}), {"cb"}).ok());
+  auto b = s.cbs_incident("cb", alert_ref("B"), {});
+  REQUIRE(b.ok());
+  CHECK(b->created);
+  CHECK(b->message_code == 1);  // not 2: the Update took no code of its own
+  // A Cancel allocates nothing; at its delivery it finds its references' incident.
+  REQUIRE(s.accept_alert(new_alert("C", "Cancel", {alert_ref("B")}), {"cb"}).ok());
+  auto c = s.cbs_incident("cb", alert_ref("C"), {alert_ref("B")});
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->created);
+  CHECK(c->id == b->id);
+  // A channel that no longer asks: accept_alert leaves it alone.
+  s.cbs_allocate_on_accept("cb", false);
+  REQUIRE(s.accept_alert(new_alert("D", "Alert"), {"cb"}).ok());
+  auto d = s.cbs_incident("cb", alert_ref("D"), {});
+  REQUIRE(d.ok());
+  CHECK(d->created);
+}
+
+TEST_CASE("cbs store: accept_alert accepts an alert even when every message code is on air") {
+  test::TempDir dir;
+  auto st = open_sqlite(dir / "capcast.db");
+  REQUIRE(st.ok());
+  auto& s = **st;
+  for (int i = 0; i < 1024; ++i) {
+    auto inc = s.cbs_incident("cb", alert_ref("A" + std::to_string(i)), {});
+    REQUIRE(inc.ok());
+    REQUIRE(s.cbs_save("cb", inc->id, alert_ref("A" + std::to_string(i)), 0, "[1]", true).ok());
+  }
+  s.cbs_allocate_on_accept("cb", true);
+  auto acc = s.accept_alert(new_alert("X", "Alert"), {"cb"});
+  REQUIRE(acc.ok());
+  CHECK(acc->inserted);
+  auto pending = s.claim_due(0, 10);
+  REQUIRE(pending.ok());
+  CHECK(pending->size() == 1);  // its delivery is there, to try again later
+  auto x = s.cbs_incident("cb", alert_ref("X"), {});
+  REQUIRE_FALSE(x.ok());
+  CHECK(x.status().code() == Code::kUnavailable);
 }

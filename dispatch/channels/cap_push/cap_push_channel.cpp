@@ -71,11 +71,7 @@ Result<std::unique_ptr<Channel>> create(const config::Section& s, const config::
                             url.status().message());
   }
   CapPushOptions o;
-  const bool v6 = url->host.find(':') != std::string::npos;
-  o.target.base = std::string(url->tls ? "https://" : "http://") + (v6 ? "[" : "") + url->host +
-                  (v6 ? "]" : "") + ":" + std::to_string(url->port);
-  o.target.user = url->user;
-  o.target.password = url->password;
+  o.target = http::target_of(*url);
   o.target.authorization = s.get_string("authorization");
   o.target.headers = s.get_strings("headers");
   o.target.ca_bundle =

@@ -46,8 +46,12 @@ class CbsChannel final : public Channel {
   Outcome deliver(const Message& message) override;
   bool ready() override { return transport_->ready(); }
   bool wants_expiry() const override { return true; }
+  // The store allocates this channel's message codes as it accepts alerts (one fsync for both:
+  // Store::cbs_allocate_on_accept), so that deliver() commits nothing before the broadcast.
+  // Detaching (nullptr) does not touch the store it leaves: that may be closed already.
   void set_store(store::Store* store) override {
     store_ = store;
+    if (store_ != nullptr) store_->cbs_allocate_on_accept(options_.channel, true);
     transport_->attach(store, options_.channel);
   }
 

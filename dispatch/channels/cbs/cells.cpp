@@ -1,5 +1,6 @@
 // Loading the cell inventory (cells.h): the CSV reader, the per-field rules and the errors. The
-// index and the selection are in cells_select.cpp.
+// index is in cells_index.cpp, the shortcut in cells_classify.cpp, the selection in
+// cells_select.cpp.
 #include "cbs/cells.h"
 
 #include <algorithm>

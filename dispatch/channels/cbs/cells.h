@@ -82,12 +82,13 @@ class CellInventory {
   // Reads the file at `path` (kIoError when it cannot) and parses it, naming it by `path`.
   static Result<CellInventory> load(const std::string& path);
 
-  // The cells the alert reaches. Cost: the grid buckets under each shape's box, classified once
-  // per shape (inside the shape, or not known to be), and the cells listed in them, each decided
-  // once per shape: without the exact test when the bucket classification settles it, else by
-  // the exact test (about 1 us per cell; docs/BENCHMARKS.md). The result is the exact test's.
-  // Allocates the result, a list of cell indexes, a byte per bucket under the shape's box (and
-  // AlertShapes, in the first overload), nothing per cell.
+  // The cells the alert reaches. Cost: per shape, the squares (grid buckets cut 2 x 2) under
+  // its box and a ring of buckets around it classified once (inside the shape, outside it, or
+  // near its edge), then each cell listed under the box visited once: settled by that
+  // classification where it is sure, else by the exact test (about 1 us per cell;
+  // docs/BENCHMARKS.md). The result is the exact test's. Allocates the result, a bitmap over the
+  // cells, 3 bytes per classified square (and AlertShapes, in the first overload), nothing per
+  // cell.
   CellSelection select(const cap::Alert& alert) const;
   CellSelection select(const AlertShapes& shapes) const;
 
@@ -103,38 +104,66 @@ class CellInventory {
 
  private:
   CellInventory() = default;
-  void build_index();
+  void build_index();                 // cells_index.cpp
   uint32_t row_of(double lat) const;  // the grid row of a latitude, clamped to the grid
   uint32_t col_of(double x) const;    // the grid column of x (degrees east of lon0), clamped
-  // Pushes onto `out` the indexes of the cells whose coverage meets `shape` (a PreparedPolygon or
-  // circle).
-  template <typename Shape>
-  void select_shape(const Shape& shape, std::vector<uint32_t>& out) const;
+  // The shortcut classifies "squares", a finer grid: each bucket cut into fine x fine.
+  uint32_t square_row(double lat) const;  // as row_of, in squares
+  uint32_t square_col(double x) const;    // as col_of, in squares
+  double lat_at(uint32_t row) const;      // the south edge of a row of squares
+  double x_at(uint32_t col) const;        // the west edge of a column of squares, as x
+  // Whether the box [lat0, lat1] x [lon, lon + width] lies in the squares of rows ra..rb and
+  // columns ca..cb (ca <= cb), give or take half the shortcut's margin.
+  bool in_squares(double lat0, double lat1, double lon, double width, uint32_t ra, uint32_t rb,
+                  uint32_t ca, uint32_t cb) const;
 
-  // The shortcut past the exact test (cells_select.cpp): the buckets under one query shape's box,
-  // each marked when it lies wholly inside the shape.
+  // The shortcut past the exact test (cells_shortcut.h, cells_classify.cpp): the buckets around
+  // one query shape, each classified inside it, outside it, or neither.
   struct Squares;
   void classify(const cap::geo::PreparedPolygon& polygon, Squares& squares) const;
   void classify(const cap::geo::PreparedCircle& circle, Squares& squares) const;
-  // What the classification alone shows: the coverage of cells()[i] meets the shape (1), does
-  // not (0), or nothing (-1: the exact test decides).
+  // What the classification alone shows for the cell in slot s: its coverage meets the shape
+  // (1), does not (0), or nothing (-1: the exact test decides).
+  int settled(uint32_t s, const Squares& squares) const;
+  // Sets in `hits` (a bitmap over cells()) the cells whose coverage meets `shape` (a
+  // PreparedPolygon or PreparedCircle). cells_select.cpp.
   template <typename Shape>
-  int settled(uint32_t i, const Squares& squares) const;
-  // Whether the box [lat0, lat1] x [lon, lon + width] lies in the buckets of rows ra..rb and
-  // columns ca..cb (ca <= cb), give or take half the classification's margin.
-  bool in_buckets(double lat0, double lat1, double lon, double width, uint32_t ra, uint32_t rb,
-                  uint32_t ca, uint32_t cb) const;
-  double lat_at(uint32_t row) const;  // the south edge of a grid row
-  double x_at(uint32_t col) const;    // the west edge of a grid column, as x
+  void select_shape(const Shape& shape, std::vector<uint64_t>& hits) const;
+  template <typename Shape>
+  bool covers_slot(uint32_t s, const Shape& shape) const;
 
   std::vector<Cell> cells_;
   std::vector<cap::geo::BBox> boxes_;
-  // Per cell: its index in sectors_ (with kSectorBit) or circles_, which are in grid order.
+  std::vector<std::pair<std::string, uint32_t>> by_geocode_;  // ("NAME=VALUE", cell), sorted
+
+  // The cells again, in grid order ("slots"): by the first bucket of their box, row-major, so
+  // that the cells whose box starts in a run of buckets of one row are one run of slots, and a
+  // query reads them, their facts and their geometry from consecutive memory.
+  struct Slot {
+    uint32_t cell = 0;      // index into cells_
+    uint32_t coverage = 0;  // index into sectors_ (with kSectorBit) or circles_
+    // The buckets of its box: rows row0..row1, columns col0..col1 (col1 < col0: the box wraps
+    // past x = 360 to column 0).
+    uint32_t row0 = 0, row1 = 0, col0 = 0, col1 = 0;
+    // For the shortcut, in squares: the square (row * square columns + col) of its anchor, the
+    // point its exact test against a polygon tests first (the circle's centre, the sector's
+    // first pair), or kNoAnchor when that point is not surely in it; and the squares of its box,
+    // rows srow0..srow1, columns scol0..scol1, when box_in_squares. Checked with in_squares,
+    // not assumed.
+    uint32_t anchor = 0;
+    uint32_t srow0 = 0, srow1 = 0, scol0 = 0, scol1 = 0;
+    bool box_in_squares = false;
+  };
   static constexpr uint32_t kSectorBit = 0x80000000u;
-  std::vector<uint32_t> coverage_;
+  static constexpr uint32_t kNoAnchor = 0xFFFFFFFFu;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> slot_of_;  // per cell
   std::vector<cap::geo::PreparedPolygon> sectors_;
   std::vector<cap::geo::PreparedCircle> circles_;
-  std::vector<std::pair<std::string, uint32_t>> by_geocode_;  // ("NAME=VALUE", cell), sorted
+  // Per sector, the direction of each edge (cells_classify.cpp, kDirectionBins): sector k's
+  // are directions_[direction_start_[k] .. direction_start_[k + 1]).
+  std::vector<uint32_t> direction_start_;
+  std::vector<uint16_t> directions_;
 
   // A uniform grid over the inventory's extent. Longitudes are measured as x = the distance
   // east of lon0 (mod 360), lon0 being the east end of the widest longitude gap between cells,
@@ -143,18 +172,13 @@ class CellInventory {
     double lon0 = -180, width = 360, min_lat = -90, height = 180;
     double col_inv = 0, row_inv = 0;  // buckets per degree
     uint32_t cols = 1, rows = 1;
-    std::vector<uint32_t> start;    // rows * cols + 1 offsets into entries, row-major
-    std::vector<uint32_t> entries;  // cell indexes
-    // Per cell: its first row and its first and last column (last < first: the box wraps
-    // past x = 360 to column 0), to test each candidate once per query box.
-    std::vector<uint32_t> row0, col0, col1;
-    // Per cell, for the shortcut: its last row; whether its box lies in its buckets (checked,
-    // not assumed, see in_buckets); the bucket (row * cols + col) of its anchor, the point its
-    // exact test against a polygon tests first (the circle's centre, the sector's first pair),
-    // or kNoAnchor.
-    static constexpr uint32_t kNoAnchor = 0xFFFFFFFFu;
-    std::vector<uint32_t> row1, anchor;
-    std::vector<uint8_t> box_in_buckets;
+    // Squares per bucket side, and the squares' rows, columns and squares per degree.
+    uint32_t fine = 1, square_rows = 1, square_cols = 1;
+    double square_col_inv = 0, square_row_inv = 0;
+    // Every bucket lists the slots whose box overlaps it: entries[start[b] .. start[b + 1]).
+    std::vector<uint32_t> start, entries;
+    // The slots whose box starts in bucket b: home[b] .. home[b + 1].
+    std::vector<uint32_t> home;
   } grid_;
 };
 

@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "capcast/core/broker_url.h"
 #include "cbs/cbsp_channel.h"
 #include "cbs/cells.h"
 #include "cbs/ecbe.h"
+#include "cbs/profile_config.h"
 #include "http/client.h"
 
 namespace capcast::dispatch::cbs {
@@ -14,6 +17,10 @@ using config::Key;
 using config::Type;
 
 namespace {
+
+bool is_builtin_name(const std::string& name) {
+  return builtin_profile(name) != nullptr;
+}
 
 Status bad(const config::Section& s, const std::string& key, const std::string& what) {
   return invalid_argument(s.location_of(key).to_string() + ": " + s.label() + ": " + what);
@@ -33,12 +40,24 @@ class EcbeTransport final : public Transport {
                                        r.body.empty() ? "" : "application/json", r.body);
         const std::string what = r.method + " " + r.path + ": " +
                                  (a.status ? std::to_string(a.status) + " " + a.body : a.error);
+        const std::string key = r.method + " " + r.path + " " + r.body;
         switch (ecbe::classify(r, a.status)) {
           case ecbe::Verdict::kDone:
+            unanswered_.erase(key);
             break;
           case ecbe::Verdict::kRetry:
+            // A create that got no (good) answer may have been made all the same.
+            if (r.method == "POST") unanswered_.insert(key);
             return RetryLater{std::chrono::seconds(std::max(0L, a.retry_after_s)), what};
           case ecbe::Verdict::kReject:
+            if (a.status == 409 && unanswered_.erase(key) > 0) {
+              // The same create, retried after an answer that never came (or a 5xx): ECBE has
+              // no read, so the 409 is taken as our own earlier create having been made. Only
+              // within this process: after a restart a 409 is refused as below.
+              spdlog::info("ecbe {}: {}: taken as our earlier create of the same message",
+                           target_.base, what);
+              break;
+            }
             return Rejected{a.status == 409 ? what +
                                                   " (osmo-cbc holds one message per message "
                                                   "identifier: another is on air)"
@@ -54,6 +73,9 @@ class EcbeTransport final : public Transport {
  private:
   http::Target target_;
   std::string cbe_name_;
+  // Creates (method, path, body) sent without a good answer; the lane calls send() from one
+  // thread, so no lock.
+  std::set<std::string> unanswered_;
 };
 
 // CBSP: the CbspChannel's links, fed the broadcasts of the delivery being made; what the BSCs
@@ -121,8 +143,8 @@ std::vector<Key> cbs_keys() {
   };
   return {
       str("profile", "eu-alert",
-          "message identifiers by country profile: wea (cmas), eu-alert, etws "
-          "(docs/CELL_BROADCAST.md lists each table)"),
+          "message identifiers by country profile: wea (cmas), eu-alert, etws, or the name of "
+          "a [[cbs_profile]] (docs/CELL_BROADCAST.md lists each table)"),
       str("primary_language", "",
           "the language of the primary identifier (ISO 639-1, e.g. nl); default the profile's, "
           "else the first <info>"),
@@ -171,14 +193,31 @@ std::vector<Key> cbsp_keys() {
   return keys;
 }
 
-Result<CbsOptions> cbs_options(const config::Section& s) {
+Result<CbsOptions> cbs_options(const config::Section& s, const config::Document& doc) {
   CbsOptions o;
   o.channel = s.get_string("name");
-  const Profile* p = builtin_profile(s.get_string("profile"));
+  const std::string name = s.get_string("profile");
+  auto ops = operator_profiles(doc);
+  const Profile* p = builtin_profile(name);
+  for (size_t i = 0; ops.ok() && p == nullptr && i < ops->profiles.size(); ++i) {
+    if (ops->profiles[i].name == name) p = &ops->profiles[i];
+  }
+  std::string known;
+  bool declared = false;  // a [[cbs_profile]] of that name, with errors or not
+  for (const auto& n : builtin_profile_names())
+    known += (known.empty() ? "" : ", ") + n;
+  for (const auto& entry : doc.entries("cbs_profile")) {
+    declared = declared || entry.get_string("name") == name;
+    if (!is_builtin_name(entry.get_string("name"))) known += ", " + entry.get_string("name");
+  }
+  if (p == nullptr && declared) {
+    // build_channels() reports the profiles' own errors once.
+    return bad(
+        s, "profile",
+        "profile '" + name + "' cannot be used: its [[cbs_profile]]/[[cbs_rule]] have errors");
+  }
   if (p == nullptr) {
-    return bad(s, "profile",
-               "unknown cell broadcast profile '" + s.get_string("profile") +
-                   "' (wea, cmas, eu-alert, etws)");
+    return bad(s, "profile", "unknown cell broadcast profile '" + name + "' (" + known + ")");
   }
   o.profile = *p;
   if (!s.get_string("primary_language").empty()) {
@@ -222,18 +261,12 @@ Result<CbsOptions> cbs_options(const config::Section& s) {
 
 Result<std::unique_ptr<Channel>> create_ecbe(const config::Section& s,
                                              const config::Document& doc) {
-  (void)doc;
   auto url = parse_endpoint_url(s.get_string("url"), {{"ecbe", ecbe::kDefaultPort, false},
                                                       {"ecbes", ecbe::kDefaultPort, true}});
   if (!url.ok()) return bad(s, "url", url.status().message());
-  auto options = cbs_options(s);
+  auto options = cbs_options(s, doc);
   if (!options.ok()) return options.status();
-  http::Target t;
-  const bool v6 = url->host.find(':') != std::string::npos;
-  t.base = std::string(url->tls ? "https://" : "http://") + (v6 ? "[" : "") + url->host +
-           (v6 ? "]" : "") + ":" + std::to_string(url->port);
-  t.user = url->user;
-  t.password = url->password;
+  http::Target t = http::target_of(*url);
   t.authorization = s.get_string("authorization");
   t.ca_bundle = s.get_string("ca_bundle");
   t.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.get_duration("timeout"));
@@ -256,7 +289,7 @@ Result<std::unique_ptr<Channel>> create_cbsp(const config::Section& s,
   cbsp->keep_alive = ms("keep_alive");
   cbsp->response_timeout = ms("response_timeout");
   cbsp->connect_timeout = ms("connect_timeout");
-  auto options = cbs_options(s);
+  auto options = cbs_options(s, doc);
   if (!options.ok()) return options.status();
   if (!s.get_string("cells").empty()) {
     auto inventory = CellInventory::load(doc.resolve_path(s.get_string("cells")).string());

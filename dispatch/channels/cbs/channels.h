@@ -26,8 +26,9 @@ std::vector<config::Key> ecbe_keys();
 // The keys of a cbsp:// channel: cbs_keys() and its own (peers, cells, timers).
 std::vector<config::Key> cbsp_keys();
 
-// The planning options of a section (profile, scope, text length, repetition ...).
-Result<CbsOptions> cbs_options(const config::Section& section);
+// The planning options of a section (profile, scope, text length, repetition ...); the profile
+// a built-in one or one of `doc`'s [[cbs_profile]]s (profile_config.h).
+Result<CbsOptions> cbs_options(const config::Section& section, const config::Document& doc);
 
 Result<std::unique_ptr<Channel>> create_cbsp(const config::Section& section,
                                              const config::Document& doc);

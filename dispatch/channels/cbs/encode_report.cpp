@@ -8,6 +8,7 @@
 #include "cbs/message_id.h"
 #include "cbs/pages.h"
 #include "cbs/plan.h"
+#include "cbs/profile_config.h"
 
 namespace capcast::dispatch {
 
@@ -41,11 +42,9 @@ std::string two_hex(int v, int digits) {
 }  // namespace
 
 Result<CbsEncodeReport> cbs_encode(const cap::Alert& alert, const CbsEncodeOptions& o) {
-  const cbs::Profile* builtin = cbs::builtin_profile(o.profile);
-  if (builtin == nullptr) {
-    return invalid_argument("unknown profile '" + o.profile + "' (wea, cmas, eu-alert, etws)");
-  }
-  cbs::Profile profile = *builtin;
+  auto found = cbs::find_profile(o.profile, o.config);
+  if (!found.ok()) return found.status();
+  cbs::Profile profile = std::move(*found);
   if (!o.primary_language.empty()) profile.primary_language = o.primary_language;
   if (o.message_code < 0 || o.message_code > 1023) {
     return invalid_argument("message code " + std::to_string(o.message_code) + " not in 0..1023");
@@ -104,6 +103,21 @@ Result<CbsEncodeReport> cbs_encode(const cap::Alert& alert, const CbsEncodeOptio
     out.messages.push_back(std::move(m));
   }
   return out;
+}
+
+config::SectionSpec cbs_profile_section() {
+  return cbs::profile_section();
+}
+
+config::SectionSpec cbs_rule_section() {
+  return cbs::rule_section();
+}
+
+Status check_cbs_profiles(const config::Document& doc, std::vector<std::string>* warnings) {
+  auto profiles = cbs::operator_profiles(doc);
+  if (!profiles.ok()) return profiles.status();
+  if (warnings != nullptr) *warnings = profiles->warnings;
+  return Status();
 }
 
 std::string cbs_report_text(const CbsEncodeReport& r) {

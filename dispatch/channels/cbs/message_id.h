@@ -2,7 +2,7 @@
 // with: a country profile is an ordered table of rules, the first rule that matches the alert
 // and the <info> wins. The built-in profiles follow the standard's names for the identifiers
 // (CMAS / WEA in the US, EU-Alert in ETSI TS 102 900, ETWS for earthquake and tsunami); an
-// operator's configuration may put rules of its own before them (config.cpp).
+// operator's configuration may put rules of its own before them (profile_config.h).
 // Pure data and functions, thread-safe.
 #pragma once
 

@@ -19,6 +19,16 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
+Target target_of(const BrokerUrl& url) {
+  Target t;
+  const bool v6 = url.host.find(':') != std::string::npos;
+  t.base = std::string(url.tls ? "https://" : "http://") + (v6 ? "[" : "") + url.host +
+           (v6 ? "]" : "") + ":" + std::to_string(url.port);
+  t.user = url.user;
+  t.password = url.password;
+  return t;
+}
+
 Answer request(const Target& t, const std::string& method, const std::string& path,
                const std::string& content_type, const std::string& body) {
   Answer a;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "capcast/core/broker_url.h"
+
 namespace capcast::dispatch::http {
 
 struct Target {
@@ -29,6 +31,10 @@ struct Answer {
   std::string error;        // libcurl's, naming the host but never a credential
   long retry_after_s = -1;  // a Retry-After in seconds, when the peer sent one
 };
+
+// The target of a channel URL: base "http(s)://host:port" (an IPv6 literal in brackets) by
+// url.tls, and its credentials; the rest is the caller's.
+Target target_of(const BrokerUrl& url);
 
 Answer request(const Target& target, const std::string& method, const std::string& path,
                const std::string& content_type, const std::string& body);

@@ -138,6 +138,17 @@ bool is_cap_time(int64_t ms) {
   return ms >= 0 && ms <= 253'402'300'799'000;  // 9999-12-31T23:59:59Z
 }
 
+std::optional<int64_t> civil_utc_ms(int year, int month, int day, int hour, int minute,
+                                    int second) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 59)
+    return std::nullopt;
+  if (day > (month == 2 && is_leap(year) ? 29 : kDays[month - 1])) return std::nullopt;
+  int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return ((days * 24 + hour) * 60 + minute) * 60'000 + int64_t{second} * 1000;
+}
+
 std::optional<int64_t> parse_rfc822(std::string_view s) {
   // date-time = [ day "," ] date time; date = 1*2DIGIT month 2*4DIGIT; time = hh:mm[:ss] zone.
   std::vector<std::string_view> t;

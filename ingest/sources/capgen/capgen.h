@@ -46,6 +46,10 @@ bool is_web_url(std::string_view s);
 // (CAP 1.2 §3.3.2): 1970-01-01 to 9999-12-31.
 bool is_cap_time(int64_t ms);
 
+// A proleptic Gregorian date and time of day, read as UTC, in ms since 1970; nullopt when it is
+// not a real date and time (31 April, 24:00, a leap second) or not within 1970 to 9999.
+std::optional<int64_t> civil_utc_ms(int year, int month, int day, int hour, int minute, int second);
+
 // An RFC 822 §5 date-time as amended by RFC 1123 §5.2.14 ("Mon, 30 Dec 2019 00:17:00 GMT";
 // the day name and the seconds are optional; zones UT, GMT, Z and +hhmm/-hhmm), in ms since 1970.
 std::optional<int64_t> parse_rfc822(std::string_view s);

@@ -156,6 +156,12 @@ cap::Alert build_alert(const Item& it, const std::string& msg_type, int64_t sent
   param("gdacsIsCurrent", it.is_current);
   param("glide", it.glide);
   param("usgsEventId", it.usgs_id);  // <gdacs:identifier id="neicid">: the same quake at USGS
+  // An earthquake's origin (gdacs:fromdate is its origin time, the point its epicentre), under
+  // the names the NTWC's CAP uses: the store links the alert with other feeds' by them.
+  if (it.event_type == "EQ" && it.from_ms && it.lat && it.lon) {
+    param("EventOriginTime", cap::format_datetime(*it.from_ms, 0));
+    param("EventLatLon", capgen::decimal(*it.lat, 5) + "," + capgen::decimal(*it.lon, 5));
+  }
 
   cap::Area area;
   if (!it.country.empty()) {

@@ -10,6 +10,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "capcast/core/redact.h"
 
@@ -44,8 +45,13 @@ class MqttSubscriber::Impl final : public ::mqtt::callback {
   void failed(const std::string& what);
   void refused(const std::string& where, const std::string& why);
   void take(Document doc);
+  struct Link {
+    std::string url;
+    int attempts = 0;  // made so far
+    TimePoint due{};   // not before
+  };
   void start_links();
-  void on_linked(const std::string& url, FetchResponse r);
+  void on_linked(const Link& link, FetchResponse r);
   void save_locked();
 
   SourceSpec spec_;
@@ -67,7 +73,7 @@ class MqttSubscriber::Impl final : public ::mqtt::callback {
   mutable std::mutex mu_;  // guards what follows
   store::SourceState state_;
   Counters counters_;
-  std::deque<std::string> links_;  // CAP links to fetch, from Paho's thread to run()'s
+  std::deque<Link> links_;  // CAP links to fetch, from Paho's thread to run()'s, and retries
   TimePoint next_attempt_{};
 
   std::atomic<bool> stop_{false};
@@ -267,7 +273,8 @@ void MqttSubscriber::Impl::message_arrived(::mqtt::const_message_ptr msg) {
       take(Document{spec_.name, where, std::move(d)});
     if (!ex.links.empty()) {
       std::lock_guard lock(mu_);
-      links_.insert(links_.end(), ex.links.begin(), ex.links.end());
+      for (auto& url : ex.links)
+        links_.push_back(Link{std::move(url), 0, TimePoint{}});
     }
     if (!ex.links.empty()) fetcher_.wakeup();
   } catch (const std::exception& e) {
@@ -276,21 +283,48 @@ void MqttSubscriber::Impl::message_arrived(::mqtt::const_message_ptr msg) {
 }
 
 void MqttSubscriber::Impl::start_links() {
-  std::deque<std::string> links;
+  std::vector<Link> due;
+  const TimePoint now = clock_.now();
   {
     std::lock_guard lock(mu_);
-    links.swap(links_);
+    for (auto it = links_.begin(); it != links_.end();) {
+      if (it->due <= now) {
+        due.push_back(std::move(*it));
+        it = links_.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
-  for (auto& url : links) {
-    fetcher_.submit({url, "", ""}, [this, url](FetchResponse r) { on_linked(url, std::move(r)); });
+  for (auto& link : due) {
+    fetcher_.submit({link.url, "", ""},
+                    [this, link](FetchResponse r) { on_linked(link, std::move(r)); });
   }
 }
 
-void MqttSubscriber::Impl::on_linked(const std::string& url, FetchResponse r) {
+// A notification arrives once: a linked CAP that cannot be fetched now is fetched again later
+// (no answer, 408, 429 or 5xx; backoff as the source's, Retry-After honoured), up to
+// kLinkAttempts, while capcast runs. Another error (404, not CAP...) is final.
+void MqttSubscriber::Impl::on_linked(const Link& link, FetchResponse r) {
+  constexpr int kLinkAttempts = 8;
   if (!r.status.ok()) {
     std::lock_guard lock(mu_);
-    state_.last_error = "linked CAP " + mask_url_password(url) + ": " + r.status.message();
-    spdlog::warn("source {}: {}", spec_.name, state_.last_error);
+    const long h = r.http_status;
+    const bool transient = h == 0 || h == 408 || h == 429 || h >= 500;
+    const int attempts = link.attempts + 1;
+    state_.last_error = "linked CAP " + mask_url_password(link.url) + ": " + r.status.message();
+    if (transient && attempts < kLinkAttempts) {
+      const int shift = std::min(attempts - 1, 16);
+      Duration wait{
+          std::min<int64_t>(options_.min_backoff.count() << shift, options_.max_backoff.count())};
+      wait = std::max(wait, r.retry_after);
+      links_.push_back(Link{link.url, attempts, clock_.now() + wait});
+      spdlog::warn("source {}: {} (attempt {} of {}; again in {} ms)", spec_.name,
+                   state_.last_error, attempts, kLinkAttempts, wait.count());
+    } else {
+      spdlog::warn("source {}: {}: given up after {} attempt(s)", spec_.name, state_.last_error,
+                   attempts);
+    }
     save_locked();
     return;
   }

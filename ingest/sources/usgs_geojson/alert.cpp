@@ -129,6 +129,10 @@ cap::Alert build_alert(const Quake& q, const std::string& event_key, const Messa
   param("usgsReviewStatus", q.status);
   param("pagerAlertLevel", q.pager_alert);
   if (q.tsunami) param("usgsTsunamiFlag", std::to_string(*q.tsunami));
+  // The quake's origin under the names the NTWC's CAP uses (EventOriginTime, EventLatLon), by
+  // which the store links this alert with the tsunami centres' and GDACS's about the same quake.
+  param("EventOriginTime", cap::format_datetime(q.time_ms, 0));
+  param("EventLatLon", capgen::decimal(q.lat, 5) + "," + capgen::decimal(q.lon, 5));
 
   cap::Area area;
   area.area_desc = !q.place.empty() ? q.place

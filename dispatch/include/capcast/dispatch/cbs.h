@@ -8,15 +8,19 @@
 #include <vector>
 
 #include "capcast/cap/model.h"
+#include "capcast/config/config.h"
+#include "capcast/config/schema.h"
 #include "capcast/core/result.h"
 
 namespace capcast::dispatch {
 
 struct CbsEncodeOptions {
-  std::string profile = "eu-alert";  // wea (cmas), eu-alert, etws
-  std::string primary_language;      // "" : the profile's
-  std::string cells_file;            // a cell inventory (CSV); "" : the whole network
-  std::string geo_scope = "plmn";    // plmn, area, cell, cell-immediate
+  std::string profile = "eu-alert";  // wea (cmas), eu-alert, etws, or a [[cbs_profile]]'s name
+  // The configuration whose [[cbs_profile]]s may be named (not owned); nullptr: built-ins only.
+  const config::Document* config = nullptr;
+  std::string primary_language;    // "" : the profile's
+  std::string cells_file;          // a cell inventory (CSV); "" : the whole network
+  std::string geo_scope = "plmn";  // plmn, area, cell, cell-immediate
   size_t max_chars = 0;
   int message_code = 0;  // 0..1023: the channels allocate one per incident
 };
@@ -46,6 +50,16 @@ struct CbsEncodeReport {
 // kInvalidArgument when the alert is not to be broadcast (the reason) or an option is wrong;
 // kIoError / kInvalidArgument from loading the cell inventory.
 Result<CbsEncodeReport> cbs_encode(const cap::Alert& alert, const CbsEncodeOptions& options);
+
+// [[cbs_profile]] and [[cbs_rule]]: cell broadcast profiles of the operator's own, for the
+// configuration schema. build_channels() rejects a configuration whose profiles have errors.
+config::SectionSpec cbs_profile_section();
+config::SectionSpec cbs_rule_section();
+// Checks those sections: kInvalidArgument listing every error, "file:line:column: ...".
+// `warnings`, when given, gets what is allowed but probably not meant (an identifier outside the
+// public warning range).
+Status check_cbs_profiles(const config::Document& doc,
+                          std::vector<std::string>* warnings = nullptr);
 
 std::string cbs_report_text(const CbsEncodeReport& report);
 std::string cbs_report_json(const CbsEncodeReport& report);  // one JSON object

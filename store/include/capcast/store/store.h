@@ -57,6 +57,22 @@ struct Subscriber {
   std::vector<std::string> channels;  // channel names to be reached on; empty: any
 };
 
+// Where and when an earthquake began, as an alert gives it (the CAP parameters EventOriginTime
+// and EventLatLon): alerts of different senders whose origins are within kOriginLinkMs and
+// kOriginLinkKm of each other are about the same quake and are linked like a shared event key.
+struct EventOrigin {
+  int64_t time_ms = 0;  // UTC
+  double lat = 0;       // degrees, WGS 84
+  double lon = 0;
+};
+// USGS's own association of earthquake solutions from different networks uses 16 s and 100 km
+// (PDL, gov.usgs.earthquake.indexer.DefaultAssociator). The tsunami centres' text gives the
+// origin time to the minute only (up to 59 s early) and a preliminary solution: 90 s covers
+// the minute and USGS's 16 s with a margin; 100 km is USGS's distance, ten times the 0.1 degree
+// rounding of their epicentre.
+inline constexpr int64_t kOriginLinkMs = 90'000;
+inline constexpr double kOriginLinkKm = 100.0;
+
 struct NewAlert {
   std::string sender;
   std::string identifier;
@@ -74,6 +90,8 @@ struct NewAlert {
   // that both the USGS feed and GDACS give an earthquake: alerts of different senders that
   // share one are the same event (AcceptResult::linked, Store::linked).
   std::vector<std::string> event_keys;
+  // The earthquake the alert is about, when it gives one: links it by time and place too.
+  std::optional<EventOrigin> origin;
   // Its deliveries jump the queue (claim_due takes them first): a Cancel, an Update of an
   // Extreme alert, an Immediate and Extreme alert.
   bool urgent = false;
@@ -118,7 +136,8 @@ struct AcceptResult {
   // Stored alerts this one superseded or cancelled, and its references not stored (yet).
   std::vector<int64_t> ended;
   int unresolved = 0;
-  // Stored alerts of other senders about the same physical event (a shared event key).
+  // Stored alerts of other senders about the same physical event (a shared event key, or an
+  // earthquake origin close enough in time and place).
   std::vector<int64_t> linked;
 };
 
@@ -283,7 +302,8 @@ class Store {
   virtual Result<std::optional<int64_t>> next_due_ms() = 0;
   // An alert's deliveries, recipients by their masked numbers (recipient stays empty).
   virtual Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) = 0;
-  // Alerts of other senders that share an event key with this one (NewAlert::event_keys).
+  // Alerts of other senders that share an event key with this one (NewAlert::event_keys), or
+  // whose earthquake origin is within kOriginLinkMs and kOriginLinkKm of its own.
   virtual Result<std::vector<int64_t>> linked(int64_t alert_id) = 0;
 
   virtual Result<std::optional<SourceState>> load_source(const std::string& name) = 0;
@@ -305,6 +325,12 @@ class Store {
   // round robin) that no incident with messages on air holds. kUnavailable when all 1,024 do.
   virtual Result<CbsIncident> cbs_incident(const std::string& channel, const AlertRef& alert,
                                            const std::vector<AlertRef>& references) = 0;
+  // Makes accept_alert allocate, in its own transaction, the incident of each alert it gives a
+  // delivery on `channel` (what cbs_incident would do at the delivery), so that the delivery's
+  // path reads its message code instead of committing one: a cell broadcast channel asks for
+  // this when it gets the store (issue 7, accepted alert -> WRITE-REPLACE latency: one fsync,
+  // not two). on = false: no longer.
+  virtual void cbs_allocate_on_accept(const std::string& channel, bool on) = 0;
   // Records what was done once the peers confirmed it: the incident's update number and the
   // messages on air (opaque text: the channel's own JSON; "[]" when none), and that `alert`
   // belongs to the incident. An incident with nothing on air frees its message code.
