@@ -325,7 +325,7 @@ TEST_CASE("verify: no signature, unsupported algorithms and references, unsafe X
   REQUIRE(stub.ok());
   CHECK_FALSE(stub->valid());
   CHECK(stub->verdict == SignatureVerdict::kUnsupported);
-  CHECK_FALSE(stub->reason.empty());
+  CHECK(stub->reason.find("no SignedInfo") != std::string::npos);
 
   auto xxe = verify(test::read_file(test::source_dir() /
                                     "tests/data/cap/negative/xxe-external-entity-attack.xml"));
