@@ -361,8 +361,21 @@ struct Run {
   double rss_start_mb = 0;  // RSS before accepting
   double hwm_mb = 0;        // peak RSS over the run (accept and drain)
   int64_t delivered = 0;    // in the store, after the engine stopped
+  double db_mb_start = 0;   // the store's files (database and WAL) before the accept
+  double db_mb = 0;         // and after the drain
   bool ok = false;
 };
+
+// The store's files: the database and its write-ahead log.
+double store_mb(const fs::path& dir) {
+  std::error_code ec;
+  double bytes = 0;
+  for (const char* f : {"capcast.db", "capcast.db-wal"}) {
+    auto n = fs::file_size(dir / f, ec);
+    if (!ec) bytes += static_cast<double>(n);
+  }
+  return bytes / (1024 * 1024);
+}
 
 Run capcast_run(Peer& peer, const fs::path& dir, int n, int binds, int window, double timeout) {
   Run r;
@@ -374,6 +387,7 @@ Run capcast_run(Peer& peer, const fs::path& dir, int n, int binds, int window, d
   r.rss_start_mb = status_mb("VmRSS");
   {
     Capcast c(dir, peer.port(), binds, window);
+    r.db_mb_start = store_mb(dir);
     auto t_acc = Steady::now();
     auto acc =
         c.db->accept_alert(new_alert("fanout-" + std::to_string(binds), std::move(nums)), {});
@@ -411,6 +425,7 @@ Run capcast_run(Peer& peer, const fs::path& dir, int n, int binds, int window, d
     c.runner.join();  // outcomes written
     r.delivered = c.db->stats()->deliveries_delivered;
     r.hwm_mb = status_mb("VmHWM");
+    r.db_mb = store_mb(dir);
     r.ok = !done.empty() && r.delivered == n;
   }
   if (!r.ok) {
@@ -704,10 +719,12 @@ int main(int argc, char** argv) {
     incomplete = incomplete || !c.ok;
     std::printf(
         "accept %.1f s (%.0f recipients/s), drain %.1f s (%.0f submit_sm/s to the peer); RSS "
-        "%.0f MB before, peak %.0f MB (+%.0f MB, %.0f bytes a recipient)%s\n",
+        "%.0f MB before, peak %.0f MB (+%.0f MB, %.0f bytes a recipient); store %.0f MB after "
+        "the drain (%.0f bytes a delivery: its row, the sealed number, indexes)%s\n",
         c.accept_s, campaign / c.accept_s, c.engine_s, c.peer_s > 0 ? campaign / c.peer_s : 0,
         c.rss_start_mb, c.hwm_mb, c.hwm_mb - c.rss_start_mb,
-        (c.hwm_mb - c.rss_start_mb) * 1024 * 1024 / campaign, c.ok ? "" : " INCOMPLETE");
+        (c.hwm_mb - c.rss_start_mb) * 1024 * 1024 / campaign, c.db_mb,
+        (c.db_mb - c.db_mb_start) * 1024 * 1024 / campaign, c.ok ? "" : " INCOMPLETE");
   }
   std::printf("\nload average %.2f at the start, %.2f at the end\n", load_start, load1());
   fs::remove_all(dir);

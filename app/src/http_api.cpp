@@ -252,13 +252,14 @@ void HttpApi::routes() {
   server_->Get(
       "/", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/status"); });
   // Delivery reports a gateway sends back (Kannel calls its dlr-url with GET; others POST a
-  // form): the query or form parameters, the first value of each, go to the named channel.
+  // form or JSON): the query or form parameters, the first value of each, and the body go to
+  // the named channel.
   auto callback = [this](const httplib::Request& req, httplib::Response& res) {
-    std::map<std::string, std::string> query;
+    dispatch::CallbackRequest cb{req.method, {}, req.get_header_value("Content-Type"), req.body};
     for (const auto& [k, v] : req.params)
-      query.emplace(k, v);
+      cb.params.emplace(k, v);
     auto status =
-        info_.channel_callback ? info_.channel_callback(req.matches[1].str(), query) : std::nullopt;
+        info_.channel_callback ? info_.channel_callback(req.matches[1].str(), cb) : std::nullopt;
     res.status = status.value_or(404);
     res.set_content(res.status == 200 ? "ok\n" : "not taken\n", "text/plain");
   };

@@ -48,11 +48,11 @@ struct StatusInfo {
   std::function<int64_t()> unrouted;
   // The dispatch engine's per-channel counters, for /metrics and the status page (may be empty).
   std::function<std::vector<dispatch::ChannelMetrics>()> channel_metrics;
-  // A channel's callbacks (a Kannel delivery report at /api/v1/dlr/{channel}): the HTTP status
-  // to answer, or nullopt when no channel of that name takes them (404). Called from the
-  // server's threads; may be empty.
+  // A channel's callbacks (a delivery report at /api/v1/dlr/{channel}): the HTTP status to
+  // answer, or nullopt when no channel of that name takes them (404). Called from the server's
+  // threads; may be empty.
   std::function<std::optional<int>(const std::string& channel,
-                                   const std::map<std::string, std::string>& query)>
+                                   const dispatch::CallbackRequest& request)>
       channel_callback;
 };
 

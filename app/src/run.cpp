@@ -209,9 +209,9 @@ int run_command(const RunOptions& options) {
     if (router->has_routes()) info.unrouted = [&intake] { return intake.unrouted(); };
     info.channel_metrics = [&engine] { return engine.metrics(); };
     info.channel_callback = [&channels](const std::string& name,
-                                        const std::map<std::string, std::string>& query) {
+                                        const dispatch::CallbackRequest& request) {
       for (auto& c : *channels) {
-        if (c.name == name) return c.channel->http_callback(query);
+        if (c.name == name) return c.channel->http_callback(request);
       }
       return std::optional<int>();
     };

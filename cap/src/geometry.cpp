@@ -734,24 +734,38 @@ bool point_in_circle(const Circle& circle, Point p) {
 
 // ---- Intersection.
 
-bool intersects(const PreparedPolygon& a, const PreparedPolygon& b) {
-  if (a.ring_.empty() || b.ring_.empty() || !intersects(a.bbox_, b.bbox_)) return false;
-  if (b.contains(a.ring_[0]) || a.contains(b.ring_[0])) return true;
-  // Some edge of a meets some edge of b, with b shifted by s to a's unwrapped longitudes.
-  for (double s : kShifts) {
+bool intersects(const PreparedPolygon& x, const PreparedPolygon& y) {
+  if (x.ring_.empty() || y.ring_.empty() || !intersects(x.bbox_, y.bbox_)) return false;
+  if (y.contains(x.ring_[0]) || x.contains(y.ring_[0])) return true;
+  // Else they meet only if some edge of one meets some edge of the other. One walk over the
+  // index of the larger, b, under the box of the smaller, a: b's edges outside a's box are
+  // rejected by a few compares, each of the others is tested against a's edges. Cheap for a
+  // cell's sector against an alert's polygon (the bands under a sector list a handful of
+  // edges); two large polygons pay (b's edges under a's box) x (a's edges), the box test first.
+  const PreparedPolygon& a = x.ring_.size() <= y.ring_.size() ? x : y;
+  const PreparedPolygon& b = &a == &x ? y : x;
+  const double alo = a.bbox_.min_lat, ahi = a.bbox_.max_lat;
+  const int first = b.band_of(alo), last = b.band_of(ahi);
+  Point at;
+  for (double s : kShifts) {  // b shifted by s to a's unwrapped longitudes
     if (b.min_ulon_ + s > a.max_ulon_ || b.max_ulon_ + s < a.min_ulon_) continue;
-    for (size_t k = 0; k + 1 < a.ring_.size(); ++k) {
-      Point p = a.ring_[k], q = a.ring_[k + 1];
-      double lo = std::min(p.lat, q.lat), hi = std::max(p.lat, q.lat);
-      if (hi < b.bbox_.min_lat || lo > b.bbox_.max_lat ||
-          std::max(p.lon, q.lon) < b.min_ulon_ + s || std::min(p.lon, q.lon) > b.max_ulon_ + s)
-        continue;
-      Point at;
-      for (int band = b.band_of(lo), last = b.band_of(hi); band <= last; ++band) {
-        for (const uint32_t* e = b.band_edges_.data() + b.band_start_[band];
-             e != b.band_edges_.data() + b.band_start_[band + 1]; ++e) {
-          if (segments_meet(p, q, shifted(b.ring_[*e], s), shifted(b.ring_[*e + 1], s), &at))
-            return true;
+    for (int band = first; band <= last; ++band) {
+      for (const uint32_t* e = b.band_edges_.data() + b.band_start_[band];
+           e != b.band_edges_.data() + b.band_start_[band + 1]; ++e) {
+        const Point c = shifted(b.ring_[*e], s), d = shifted(b.ring_[*e + 1], s);
+        const double clo = std::min(c.lat, d.lat), chi = std::max(c.lat, d.lat),
+                     cw = std::min(c.lon, d.lon), ce = std::max(c.lon, d.lon);
+        if (chi < alo || clo > ahi || ce < a.min_ulon_ || cw > a.max_ulon_) continue;
+        // Listed in several of the bands walked: tested at the first of them only.
+        if (band != first && b.band_of(clo - kEps) < band) continue;
+        // segments_meet is exact (closed segments, no tolerance): edges whose boxes do not
+        // overlap cannot meet.
+        for (size_t k = 0; k + 1 < a.ring_.size(); ++k) {
+          const Point p = a.ring_[k], q = a.ring_[k + 1];
+          if (std::max(p.lat, q.lat) < clo || std::min(p.lat, q.lat) > chi ||
+              std::max(p.lon, q.lon) < cw || std::min(p.lon, q.lon) > ce)
+            continue;
+          if (segments_meet(p, q, c, d, &at)) return true;
         }
       }
     }
@@ -764,20 +778,43 @@ bool intersects(const PreparedPolygon& polygon, const PreparedCircle& circle) {
   const Point c = circle.circle_.center;
   if (polygon.contains(c)) return true;
   const std::vector<Point>& r = polygon.ring_;
-  for (size_t k = 0; k + 1 < r.size(); ++k) {
-    Point a = r[k], b = r[k + 1];
-    if (std::max(a.lat, b.lat) < circle.bbox_.min_lat ||
-        std::min(a.lat, b.lat) > circle.bbox_.max_lat)
-      continue;
-    // Local equirectangular coordinates around the centre (degrees of latitude).
-    double ax = std::remainder(a.lon - c.lon, 360.0), bx = ax + (b.lon - a.lon);
-    double ay = a.lat - c.lat, by = b.lat - c.lat;
-    double ex = (bx - ax) * circle.cos_lat_, ey = by - ay;
-    double len2 = ex * ex + ey * ey;
-    double t = len2 > 0 ? std::clamp(-(ax * circle.cos_lat_ * ex + ay * ey) / len2, 0.0, 1.0) : 0;
-    Point nearest{a.lat + t * (b.lat - a.lat), c.lon + ax + t * (bx - ax)};
-    if (circle.haversine_to(nearest) <= circle.max_hav_) return true;
-  }
+  // The circle's box, as longitudes relative to its centre: [-half, half] (bbox_of: the cap's
+  // true extent plus the tolerance, so no point of the circle lies outside it); no longitude
+  // test when it spans every longitude.
+  auto [blo, bhi] = lon_interval(circle.bbox_);
+  const double half = (bhi - blo) / 2 + 1e-7;
+  const bool by_lon = bhi - blo < 359;
+  // Only the edges listed in the latitude bands under the circle's box, each tested once (at
+  // the first band of the walk that lists it).
+  const int first = polygon.band_of(circle.bbox_.min_lat - kEps),
+            last = polygon.band_of(circle.bbox_.max_lat + kEps);
+  for (int band = first; band <= last; ++band)
+    for (const uint32_t* e = polygon.band_edges_.data() + polygon.band_start_[band];
+         e != polygon.band_edges_.data() + polygon.band_start_[band + 1]; ++e) {
+      const size_t k = *e;
+      Point a = r[k], b = r[k + 1];
+      const double elo = std::min(a.lat, b.lat);
+      if (std::max(a.lat, b.lat) < circle.bbox_.min_lat || elo > circle.bbox_.max_lat) continue;
+      if (band != first && polygon.band_of(elo - kEps) < band) continue;  // tested already
+      // Local equirectangular coordinates around the centre (degrees of latitude). remainder is
+      // the identity on [-180, 180] (exactly), so it is called only outside.
+      double ax = a.lon - c.lon;
+      if (!(ax >= -180 && ax <= 180)) ax = std::remainder(ax, 360.0);
+      double bx = ax + (b.lon - a.lon);
+      if (by_lon) {
+        const double lo = std::min(ax, bx), hi = std::max(ax, bx);
+        bool near = false;
+        for (double s : kShifts)
+          near = near || (lo + s <= half && hi + s >= -half);
+        if (!near) continue;
+      }
+      double ay = a.lat - c.lat, by = b.lat - c.lat;
+      double ex = (bx - ax) * circle.cos_lat_, ey = by - ay;
+      double len2 = ex * ex + ey * ey;
+      double t = len2 > 0 ? std::clamp(-(ax * circle.cos_lat_ * ex + ay * ey) / len2, 0.0, 1.0) : 0;
+      Point nearest{a.lat + t * (b.lat - a.lat), c.lon + ax + t * (bx - ax)};
+      if (circle.haversine_to(nearest) <= circle.max_hav_) return true;
+    }
   return false;
 }
 

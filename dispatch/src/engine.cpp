@@ -61,6 +61,7 @@ Engine::Engine(store::Store* store, std::vector<NamedChannel>* channels, const C
     Lane* lane = lanes_.back().get();
     c->channel->set_receipt_sink([lane](store::Receipt r) { lane->on_receipt(std::move(r)); });
     c->channel->set_store(store_);
+    if (store_ && c->cancel_pending) store_->set_cancel_pending(c->name, *c->cancel_pending);
   }
   channels_ = channels;
 }

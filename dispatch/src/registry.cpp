@@ -139,6 +139,15 @@ std::vector<Key> http_sms_keys(bool kannel) {
           "how long connecting to the gateway may take"},
       Key{"max_in_flight", Type::kInt, config::Value{int64_t{10}}, false, false,
           "requests outstanding at once (connections to the gateway)"},
+      str("dlr_base", "",
+          kannel ? "where Kannel reaches capcast's HTTP server (http://host:port): reports "
+                   "come to /api/v1/dlr/{name}; empty: no reports"
+                 : "where the gateway reaches capcast's HTTP server (http://host:port): "
+                   "{dlr_url} is {dlr_base}/api/v1/dlr/{name}"),
+      str("dlr_token", "",
+          "a secret put in the dlr-url ({dlr_url}): reports without it are refused (the "
+          "endpoint has no other authentication)",
+          true),
   };
   if (kannel) {
     keys.push_back(str("smsc", "",
@@ -147,13 +156,6 @@ std::vector<Key> http_sms_keys(bool kannel) {
     keys.push_back(Key{"dlr_mask", Type::kInt, config::Value{int64_t{31}}, false, false,
                        "delivery reports wanted: 1 delivered, 2 failed, 4 buffered, 8 accepted "
                        "by the SMSC, 16 rejected by the SMSC; url: dlr-mask="});
-    keys.push_back(str("dlr_base", "",
-                       "where Kannel reaches capcast's HTTP server (http://host:port): reports "
-                       "come to /api/v1/dlr/{name}; empty: no reports"));
-    keys.push_back(str("dlr_token", "",
-                       "a secret put in the dlr-url: reports without it are refused (the "
-                       "endpoint has no other authentication)",
-                       true));
     return keys;
   }
   keys.push_back(
@@ -176,7 +178,76 @@ std::vector<Key> http_sms_keys(bool kannel) {
                      "where the gateway's message id is in a JSON answer: a JSON pointer "
                      "(RFC 6901), e.g. /messages/0/id"));
   keys.push_back(str("id_regex", "", "or a regex whose first group is the id in the answer"));
+  keys.push_back(str("dlr_id", "",
+                     "where a delivery report names the message: a JSON pointer (/message_id) "
+                     "into a JSON body, or a query/form field; empty: no reports taken"));
+  keys.push_back(str("dlr_status", "", "where a report's status is: a JSON pointer or a field"));
+  keys.push_back(list("dlr_delivered", {"delivered", "DELIVRD"},
+                      "report statuses that mean delivered (any case)"));
+  keys.push_back(
+      list("dlr_failed",
+           {"failed", "undelivered", "undeliverable", "rejected", "expired", "UNDELIV", "REJECTD"},
+           "report statuses that mean not delivered, finally; any other is not final"));
   return keys;
+}
+
+// kannels:// (Kannel's sendsms over TLS): Kannel's keys and the CA to trust.
+std::vector<Key> kannels_keys() {
+  std::vector<Key> keys = http_sms_keys(true);
+  keys.push_back(Key{"ca_bundle", Type::kString, config::Value{std::string()}, false, false,
+                     "CA certificates to trust (PEM), e.g. those of a private CA that signed "
+                     "smsbox's ssl-server-cert-file; default the system's"});
+  return keys;
+}
+
+std::optional<store::CancelPending> parse_cancel_pending(const std::string& v) {
+  if (v == "cancel") return store::CancelPending::kCancel;
+  if (v == "notify") return store::CancelPending::kNotify;
+  return std::nullopt;
+}
+
+// A channel's cancel_pending, from its url's query (which wins, like every url option) or its
+// key. The option is the engine's, not the kind's: it is taken out of the url the kind reads,
+// since kinds refuse query keys they do not know, or pass them on to the peer.
+Status take_cancel_pending(config::Section& section, std::optional<store::CancelPending>* out) {
+  if (section.has("cancel_pending")) {
+    std::string v = section.get_string("cancel_pending");
+    *out = parse_cancel_pending(v);
+    if (!*out) {
+      return Status(Code::kInvalidArgument,
+                    section.location_of("cancel_pending").to_string() + ": " + section.label() +
+                        ": cancel_pending must be \"cancel\" or \"notify\", not '" + v + "'");
+    }
+  }
+  const std::string url = section.get_string("url");
+  const size_t q = url.find('?');
+  if (q == std::string::npos) return {};
+  const size_t end = std::min(url.find('#', q), url.size());
+  std::string kept;
+  bool found = false;
+  size_t at = q + 1;
+  while (at <= end) {
+    size_t amp = std::min(url.find('&', at), end);
+    std::string param = url.substr(at, amp - at);
+    if (param.rfind("cancel_pending=", 0) == 0) {
+      std::string v = param.substr(std::string("cancel_pending=").size());
+      *out = parse_cancel_pending(v);
+      if (!*out) {
+        return Status(Code::kInvalidArgument,
+                      section.location_of("url").to_string() + ": " + section.label() +
+                          ": url option cancel_pending=" + v + ": not cancel or notify");
+      }
+      found = true;
+    } else if (!param.empty()) {
+      kept += (kept.empty() ? "" : "&") + param;
+    }
+    at = amp + 1;
+  }
+  if (found) {
+    section.set("url", url.substr(0, q) + (kept.empty() ? "" : "?" + kept) + url.substr(end),
+                section.location_of("url"), false);
+  }
+  return {};
 }
 
 }  // namespace
@@ -200,6 +271,10 @@ const std::vector<ChannelKind>& channel_kinds() {
        "SMS to people through Kannel's sendsms: "
        "kannel://user:pass@host:13013/cgi-bin/sendsms?from=EWS&smsc=SMPP1",
        http_sms_keys(true), &http_sms::create},
+      {"kannels",
+       "the same over TLS (smsbox sendsms-port-ssl): "
+       "kannels://user:pass@host:13013?from=EWS",
+       kannels_keys(), &http_sms::create},
       {"http+sms",
        "SMS to people through an HTTP gateway, the url a template: "
        "http+sms://user:pass@host/send?to={to}&text={text}",
@@ -247,6 +322,10 @@ config::SectionSpec channel_section() {
           false,
           "IPAWS BLOCKCHANNEL values (CMAS, EAS, NWEM, PUBLIC ...): an alert that carries one "
           "of them is not sent to this channel"},
+      Key{"cancel_pending", Type::kString, std::nullopt, false, false,
+          "what a Cancel does where the alert it cancels is still pending: cancel (drop it, "
+          "send no Cancel: the default for channels to people) or notify (drop it, send the "
+          "Cancel instead: the default for the others); url: cancel_pending="},
   };
   s.variant_key = "url";
   s.variant_from_url_scheme = true;
@@ -281,7 +360,14 @@ Result<std::vector<NamedChannel>> build_channels(const config::Document& doc) {
                 section.label() + ": no channel kind for url '" + section.display("url") + "'";
       continue;
     }
-    auto ch = kind->create(section, doc);
+    // The kind reads its url without the engine's own option.
+    config::Section own = section;
+    std::optional<store::CancelPending> cancel_pending;
+    if (auto st = take_cancel_pending(own, &cancel_pending); !st.ok()) {
+      errors += (errors.empty() ? "" : "\n") + st.message();
+      continue;
+    }
+    auto ch = kind->create(own, doc);
     if (!ch.ok()) {
       errors += (errors.empty() ? "" : "\n") + ch.status().message();
       continue;
@@ -295,6 +381,7 @@ Result<std::vector<NamedChannel>> build_channels(const config::Document& doc) {
     nc.backoff_max = section.get_duration("backoff_max");
     nc.window = static_cast<int>(std::clamp<int64_t>(section.get_int("window"), 0, 65'535));
     nc.rate = std::max(0.0, section.get_double("rate"));
+    nc.cancel_pending = cancel_pending;
     out.push_back(std::move(nc));
   }
   if (!errors.empty()) return Status(Code::kInvalidArgument, errors);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -825,6 +826,11 @@ class SqliteStore final : public Store {
     return in_transaction([&] { return cbs_incident_locked(channel, alert, references); });
   }
 
+  void set_cancel_pending(const std::string& channel, CancelPending policy) override {
+    std::lock_guard lock(mu_);
+    cancel_pending_[channel] = policy;
+  }
+
   void cbs_allocate_on_accept(const std::string& channel, bool on) override {
     std::lock_guard lock(mu_);
     if (on) {
@@ -1048,6 +1054,10 @@ class SqliteStore final : public Store {
     // Its effect on the alerts it references (CAP 1.2 §3.2.1: Update and Cancel only; an Ack
     // or Error references messages without changing them).
     std::vector<int64_t> referenced;  // the stored alerts it names
+    // People whose delivery of an alert this Cancel ends was still pending, on channels whose
+    // policy is to tell them (CancelPending::kNotify): noted before end_alert dead-letters it.
+    std::vector<std::pair<std::string, int64_t>> pending_people;
+    const bool follow_cancel = event == Event::kCancelled && a.follow_references;
     if (event == Event::kUpdated || event == Event::kCancelled) {
       for (const auto& r : a.references) {
         Stmt f(db_, "SELECT id FROM alerts WHERE sender = ? AND identifier = ? AND sent = ?");
@@ -1057,6 +1067,9 @@ class SqliteStore final : public Store {
           int64_t target = f.i64(0);
           if (target == out.alert_id) continue;  // a self-reference changes nothing
           referenced.push_back(target);
+          if (follow_cancel) {
+            if (auto st = pending_people_of(target, pending_people); !st.ok()) return st;
+          }
           auto ended = end_alert(target, out.alert_id, event, a);
           if (!ended.ok()) return ended.status();
           if (*ended) out.ended.push_back(target);
@@ -1126,20 +1139,35 @@ class SqliteStore final : public Store {
             " by a message received before it";
     std::vector<std::string> targets = channels;
     if (a.follow_references) {
+      // A Cancel on a channel whose policy is CancelPending::kCancel: the channels a referenced
+      // alert went out on (in flight or delivered), and those it had only other deliveries on.
+      std::set<std::string> reached;
+      std::set<std::string> unreached;
       for (int64_t r : referenced) {
         // Channel-level deliveries; those to people follow below, person by person.
         Stmt q(db_,
-               "SELECT DISTINCT channel FROM deliveries WHERE alert_id = ? AND recipient_id = 0 "
-               "ORDER BY id");
+               "SELECT channel, MAX(state IN (1, 2)) FROM deliveries WHERE alert_id = ? AND "
+               "recipient_id = 0 GROUP BY channel ORDER BY MIN(id)");
         q.bind(1, r);
         int rc;
         while ((rc = q.step()) == SQLITE_ROW) {
           std::string ch = q.text(0);
+          const bool went_out = q.i64(1) != 0;
+          if (follow_cancel && policy_of(ch, false) == CancelPending::kCancel) {
+            (went_out ? reached : unreached).insert(ch);
+            if (!went_out) continue;
+          }
           if (std::find(targets.begin(), targets.end(), ch) == targets.end()) {
             targets.push_back(std::move(ch));
           }
         }
         if (rc != SQLITE_DONE) return db_error(db_, "reading referenced deliveries");
+      }
+      // Such a channel that the cancelled alerts never reached gets no Cancel either, even when
+      // routing chose it: it never heard of them.
+      for (const auto& ch : unreached) {
+        if (reached.count(ch) == 0)
+          targets.erase(std::remove(targets.begin(), targets.end(), ch), targets.end());
       }
     }
     // Channels that deliver to people: a delivery per recipient, not per channel.
@@ -1171,6 +1199,13 @@ class SqliteStore final : public Store {
           it->second.push_back(id);
         }
         if (rc != SQLITE_DONE) return db_error(db_, "reading referenced recipients");
+      }
+      // A Cancel also tells those whose delivery it dead-lettered, where the channel says so.
+      for (auto& [ch, id] : pending_people) {
+        auto it = std::find_if(people.begin(), people.end(),
+                               [&](const auto& p) { return p.first == ch; });
+        if (it == people.end()) it = people.insert(people.end(), {ch, {}});
+        it->second.push_back(id);
       }
     }
     Stmt d(db_,
@@ -1352,6 +1387,31 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // A channel's policy for pending deliveries of what a Cancel ends (set_cancel_pending), for
+  // its channel-level deliveries or those to people.
+  CancelPending policy_of(const std::string& channel, bool people) const {
+    auto it = cancel_pending_.find(channel);
+    if (it != cancel_pending_.end()) return it->second;
+    return people ? CancelPending::kCancel : CancelPending::kNotify;
+  }
+
+  // Appends the people whose delivery of `target` is pending (not attempted yet, or waiting for
+  // a retry) on channels whose policy is CancelPending::kNotify.
+  Status pending_people_of(int64_t target, std::vector<std::pair<std::string, int64_t>>& out) {
+    for (const auto& [ch, policy] : cancel_pending_) {
+      if (policy != CancelPending::kNotify) continue;
+      Stmt q(db_,
+             "SELECT recipient_id FROM deliveries WHERE alert_id = ? AND channel = ? AND "
+             "recipient_id <> 0 AND state IN (0, 3) AND event <> 'expired' ORDER BY id");
+      q.bind(1, target).bind(2, ch);
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW)
+        out.emplace_back(ch, q.i64(0));
+      if (rc != SQLITE_DONE) return db_error(db_, "reading pending recipients");
+    }
+    return {};
+  }
+
   // `by` (an Update or a Cancel) ends `target`: superseded or cancelled, a Cancel winning over
   // an Update and either over expiry. Deliveries of `target` not attempted yet are dead-lettered,
   // since the newer message replaces what they carry; those in flight finish. True when the
@@ -1420,6 +1480,7 @@ class SqliteStore final : public Store {
   std::mutex mu_;
   sqlite3* db_;
   std::set<std::string> cbs_on_accept_;  // cbs_allocate_on_accept's channels, under mu_
+  std::map<std::string, CancelPending> cancel_pending_;  // set_cancel_pending's, under mu_
   std::shared_ptr<const Sealer> sealer_;
   std::unique_ptr<Stmt> find_recipient_;  // recipient_id()'s, under mu_
   std::unique_ptr<Stmt> insert_recipient_;

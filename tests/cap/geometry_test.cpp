@@ -53,6 +53,39 @@ constexpr const char* kU = "0,0 0,10 10,10 10,7 3,7 3,3 10,3 10,0 0,0";
 constexpr const char* kFiji = "-16,177 -16,-178 -20,-178 -20,177 -16,177";
 constexpr const char* kFijiFromEast = "-16,-178 -20,-178 -20,177 -16,177 -16,-178";
 
+// A closed star-shaped ring of 3001 pairs around (40, center_lon), radii 0.5 to 2 degrees,
+// longitudes unwrapped (beyond 180 near the antimeridian), for the references below.
+std::vector<Point> star_ring(double center_lon, std::mt19937& rng) {
+  std::uniform_real_distribution<double> radius(0.5, 2.0);
+  std::vector<Point> ring;
+  for (int i = 0; i < 3000; ++i) {
+    double t = 2 * std::numbers::pi * i / 3000, r = radius(rng);
+    ring.push_back({40 + r * std::sin(t), center_lon + r * std::cos(t)});
+  }
+  ring.push_back(ring[0]);
+  return ring;
+}
+
+// The ring as a CAP polygon (longitudes brought into [-180, 180]).
+Polygon wrapped(const std::vector<Point>& ring) {
+  Polygon p;
+  for (Point q : ring)
+    p.ring.push_back({q.lat, std::remainder(q.lon, 360.0)});
+  return p;
+}
+
+// A plain even-odd test over an unwrapped ring: the reference.
+bool even_odd(const std::vector<Point>& ring, Point q) {
+  bool in = false;
+  for (size_t i = 0; i + 1 < ring.size(); ++i) {
+    Point a = ring[i], b = ring[i + 1];
+    if ((a.lat > q.lat) != (b.lat > q.lat) &&
+        q.lon < a.lon + (q.lat - a.lat) * (b.lon - a.lon) / (b.lat - a.lat))
+      in = !in;
+  }
+  return in;
+}
+
 }  // namespace
 
 TEST_CASE("geometry: polygons and circles parse into numbers") {
@@ -272,28 +305,15 @@ TEST_CASE("geometry: the prepared polygon agrees with a plain even-odd test on r
   for (double center_lon : {20.0, 179.5}) {
     INFO("centre lon " << center_lon);
     std::mt19937 rng(42);
-    std::uniform_real_distribution<double> radius(0.5, 2.0), unit(0, 1);
-    std::vector<Point> ring;  // unwrapped, for the reference
-    for (int i = 0; i < 3000; ++i) {
-      double t = 2 * std::numbers::pi * i / 3000, r = radius(rng);
-      ring.push_back({40 + r * std::sin(t), center_lon + r * std::cos(t)});
-    }
-    ring.push_back(ring[0]);
-    Polygon p;
-    for (Point q : ring)
-      p.ring.push_back({q.lat, std::remainder(q.lon, 360.0)});
+    std::uniform_real_distribution<double> unit(0, 1);
+    std::vector<Point> ring = star_ring(center_lon, rng);  // unwrapped, for the reference
+    Polygon p = wrapped(ring);
     REQUIRE(check_polygon(p).ok());
     PreparedPolygon prepared(p);
     int mismatches = 0, inside = 0;
     for (int k = 0; k < 20000; ++k) {
       Point q{38 + 4 * unit(rng), center_lon - 2 + 4 * unit(rng)};
-      bool expected = false;
-      for (size_t i = 0; i + 1 < ring.size(); ++i) {
-        Point a = ring[i], b = ring[i + 1];
-        if ((a.lat > q.lat) != (b.lat > q.lat) &&
-            q.lon < a.lon + (q.lat - a.lat) * (b.lon - a.lon) / (b.lat - a.lat))
-          expected = !expected;
-      }
+      bool expected = even_odd(ring, q);
       inside += expected;
       mismatches += prepared.contains({q.lat, std::remainder(q.lon, 360.0)}) != expected;
     }
@@ -396,6 +416,70 @@ TEST_CASE("geometry: polygon-polygon intersection") {
     CHECK(poly_poly(c.a, c.b) == c.meet);
   }
   CHECK_FALSE(intersects(PreparedPolygon(Polygon{}), PreparedPolygon(poly(kSquare))));
+}
+
+TEST_CASE("geometry: intersections through the edge index agree with testing every edge pair") {
+  // A star of 3001 pairs (many latitude bands) around lon 20 and lon 179.5, against small
+  // polygons (3 to 12 pairs, like a cell's sector) and circles scattered over its border. The
+  // reference below tests every pair of edges, and every edge against the circle, with no index.
+  auto orient = [](Point a, Point b, Point c) {
+    double v = (b.lon - a.lon) * (c.lat - a.lat) - (b.lat - a.lat) * (c.lon - a.lon);
+    return (v > 0) - (v < 0);
+  };
+  auto crosses = [&](Point a, Point b, Point c, Point d) {
+    return orient(a, b, c) * orient(a, b, d) < 0 && orient(c, d, a) * orient(c, d, b) < 0;
+  };
+  for (double center_lon : {20.0, 179.5}) {
+    INFO("centre lon " << center_lon);
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> unit(0, 1);
+    std::vector<Point> star = star_ring(center_lon, rng);  // unwrapped
+    PreparedPolygon prepared(wrapped(star));
+    int met = 0, missed = 0, mismatches = 0, circles_met = 0, circles_missed = 0;
+    for (int k = 0; k < 3000; ++k) {
+      // Around a point near the star's border: up to 0.05 degrees across.
+      double t = 2 * std::numbers::pi * unit(rng), r = 0.4 + 1.8 * unit(rng);
+      Point c{40 + r * std::sin(t), center_lon + r * std::cos(t)};
+      std::vector<Point> small;
+      int n = 3 + static_cast<int>(unit(rng) * 10);
+      for (int i = 0; i < n; ++i) {
+        double u = 2 * std::numbers::pi * (i + unit(rng) * 0.8) / n, s = 0.005 + 0.02 * unit(rng);
+        small.push_back({c.lat + s * std::sin(u), c.lon + s * std::cos(u)});
+      }
+      small.push_back(small[0]);
+      bool expected = even_odd(star, small[0]) || even_odd(small, star[0]);
+      for (size_t i = 0; !expected && i + 1 < small.size(); ++i)
+        for (size_t j = 0; !expected && j + 1 < star.size(); ++j)
+          expected = crosses(small[i], small[i + 1], star[j], star[j + 1]);
+      PreparedPolygon ps(wrapped(small));
+      bool ab = intersects(ps, prepared), ba = intersects(prepared, ps);
+      mismatches += ab != expected || ba != expected;
+      (expected ? met : missed) += 1;
+
+      // A circle of 0.1 to 3 km there: the centre inside, or some edge's nearest point (as the
+      // library measures it, in a local plane) within the radius.
+      Circle circle{{c.lat, std::remainder(c.lon, 360.0)}, 0.1 + 2.9 * unit(rng)};
+      bool near = even_odd(star, c);
+      for (size_t j = 0; !near && j + 1 < star.size(); ++j) {
+        Point a = star[j], b = star[j + 1];
+        double cl = std::cos(c.lat * std::numbers::pi / 180);
+        double ax = a.lon - c.lon, bx = b.lon - c.lon, ay = a.lat - c.lat, by = b.lat - c.lat;
+        double ex = (bx - ax) * cl, ey = by - ay, len2 = ex * ex + ey * ey;
+        double u = std::clamp(-(ax * cl * ex + ay * ey) / len2, 0.0, 1.0);
+        Point nearest{a.lat + u * (b.lat - a.lat),
+                      std::remainder(c.lon + ax + u * (bx - ax), 360.0)};
+        near = distance_km(nearest, circle.center) <= circle.radius_km + kCircleToleranceKm;
+      }
+      mismatches += intersects(prepared, PreparedCircle(circle)) != near;
+      (near ? circles_met : circles_missed) += 1;
+    }
+    CHECK(mismatches == 0);
+    // Both answers are common: the comparison means something.
+    CHECK(met > 500);
+    CHECK(missed > 500);
+    CHECK(circles_met > 300);
+    CHECK(circles_missed > 300);
+  }
 }
 
 TEST_CASE("geometry: polygon-circle intersection") {

@@ -58,6 +58,14 @@ Message message(const std::string& xml, const std::string& to = "+254700000001",
 
 const TimePoint kNow = from_unix_ms(1'900'000'000'000);
 
+// A report as capcast's HTTP server hands it over: a GET's query, a POSTed form or JSON.
+CallbackRequest get(std::map<std::string, std::string> query) {
+  return CallbackRequest{"GET", std::move(query), "", ""};
+}
+CallbackRequest post_json(std::string body, std::map<std::string, std::string> query = {}) {
+  return CallbackRequest{"POST", std::move(query), "application/json", std::move(body)};
+}
+
 }  // namespace
 
 TEST_CASE("http_sms: percent and JSON escaping") {
@@ -66,7 +74,7 @@ TEST_CASE("http_sms: percent and JSON escaping") {
 }
 
 TEST_CASE("http_sms: templates: placeholders escaped, other braces literal, typos refused") {
-  TemplateValues v{"+2547", "a \"b\"", "EWS", "9"};
+  TemplateValues v{"+2547", "a \"b\"", "EWS", "9", "http://c/d?token=t"};
   auto e = expand_template(R"({"to":"{to}","m":{"t":"{text}"},"x":"{ from}{}{"})", v, &json_escape);
   REQUIRE(e.ok());
   CHECK(*e == R"({"to":"+2547","m":{"t":"a \"b\""},"x":"{ from}{}{"})");
@@ -287,6 +295,143 @@ TEST_CASE("http_sms: the dlr_token goes into Kannel's dlr-url") {
   CHECK_THAT(r->url, Catch::EndsWith("%26status%3D%25A%26token%3Da%2520b"));
 }
 
+TEST_CASE("http_sms: a generic gateway is offered {dlr_url}, escaped where it goes") {
+  auto o = must(
+      "url = \"http+sms://gw/send?cb={dlr_url}\"\n"
+      "body = '{\"to\":\"{to}\",\"text\":\"{text}\",\"status_callback\":\"{dlr_url}\"}'\n"
+      "dlr_base = \"http://cc.internal:8080/\"\ndlr_token = \"a b\"\n"
+      "dlr_id = \"/message_id\"\ndlr_status = \"/status\"\n");
+  CHECK(dlr_url(o) == "http://cc.internal:8080/api/v1/dlr/sms?token=a%20b");
+  auto r = plan(o, message(cap_xml("Flood")));
+  REQUIRE(r.ok());
+  CHECK(r->url ==
+        "http://gw:80/send?cb=http%3A%2F%2Fcc.internal%3A8080%2Fapi%2Fv1%2Fdlr%2Fsms%3Ftoken%3Da%"
+        "2520b");
+  CHECK(r->body ==
+        "{\"to\":\"+254700000001\",\"text\":\"Flood\",\"status_callback\":\"http://"
+        "cc.internal:8080/api/v1/dlr/sms?token=a%20b\"}");
+  CHECK(dlr_url(must("url = \"http+sms://gw/s?to={to}&t={text}\"\n")).empty());
+}
+
+TEST_CASE("http_sms: generic delivery report keys that are refused, with file and line") {
+  auto error = [](const std::string& keys) {
+    auto o = options_for("url = \"http+sms://gw/send\"\nbody = \"{to}{text}\"\n" + keys);
+    return o.ok() ? std::string() : o.status().message();
+  };
+  CHECK_THAT(error("dlr_id = \"/id\"\n"),
+             Catch::StartsWith("test.toml:5:") && Catch::Contains("both dlr_id and dlr_status"));
+  CHECK_THAT(error("dlr_status = \"st\"\n"), Catch::Contains("both dlr_id and dlr_status"));
+  CHECK_THAT(error("dlr_id = \"/a~2\"\ndlr_status = \"/s\"\n"),
+             Catch::StartsWith("test.toml:5:") && Catch::Contains("RFC 6901"));
+  CHECK_THAT(error("dlr_id = \"id\"\ndlr_status = \"a b\"\n"),
+             Catch::StartsWith("test.toml:6:") && Catch::Contains("field name"));
+  CHECK_THAT(error("dlr_id = \"id\"\ndlr_status = \"s\"\ndlr_failed = [\"x\", \"Delivered\"]\n"),
+             Catch::StartsWith("test.toml:7:") && Catch::Contains("in dlr_delivered too"));
+  auto o = options_for("url = \"http+sms://gw/send\"\nbody = \"{to}{text}{dlr_url}\"\n");
+  REQUIRE_FALSE(o.ok());
+  CHECK_THAT(o.status().message(),
+             Catch::StartsWith("test.toml:4:") && Catch::Contains("dlr_base"));
+  CHECK(error("dlr_base = \"ftp://x\"\n").find("http(s)://") != std::string::npos);
+  CHECK(error("dlr_id = \"/id\"\ndlr_status = \"status\"\n").empty());
+}
+
+TEST_CASE("http_sms: a generic gateway's delivery reports: JSON pointer, form, query") {
+  auto json = must(
+      "url = \"http+sms://gw/send\"\nbody = \"{to}{text}\"\n"
+      "dlr_id = \"/data/message_id\"\ndlr_status = \"/data/status\"\n");
+  auto r = generic_receipt(
+      json, post_json(R"({"data":{"message_id":"gw-1","status":"Delivered","to":"+2547"}})"), kNow);
+  INFO(r.status().message());
+  REQUIRE(r.ok());
+  CHECK(r->message_id_keys == std::vector<std::string>{"gw-1"});
+  CHECK(r->state == "DELIVRD");  // any case of a dlr_delivered value
+  CHECK(r->final);
+  CHECK(r->at_ms == to_unix_ms(kNow));
+  r = generic_receipt(json, post_json(R"({"data":{"message_id":1234,"status":"EXPIRED"}})"), kNow);
+  REQUIRE(r.ok());
+  CHECK(r->message_id_keys == std::vector<std::string>{"1234"});  // an integer id
+  CHECK(r->state == "EXPIRED");                                   // a failure keeps its word
+  CHECK(r->final);
+  r = generic_receipt(json, post_json(R"({"data":{"message_id":"gw-1","status":"sent"}})"), kNow);
+  REQUIRE(r.ok());
+  CHECK(r->state == "sent");
+  CHECK_FALSE(r->final);  // neither delivered nor failed: not final
+
+  // Form fields and a GET's query come as params; dlr_delivered and dlr_failed as configured.
+  auto form = must(
+      "url = \"http+sms://gw/send\"\nbody = \"{to}{text}\"\ndlr_id = \"MessageSid\"\n"
+      "dlr_status = \"MessageStatus\"\ndlr_delivered = [\"ok\"]\ndlr_failed = [\"ko\"]\n");
+  CallbackRequest posted{"POST",
+                         {{"MessageSid", "SM1"}, {"MessageStatus", "ko"}},
+                         "application/x-www-form-urlencoded",
+                         "MessageSid=SM1&MessageStatus=ko"};
+  r = generic_receipt(form, posted, kNow);
+  REQUIRE(r.ok());
+  CHECK(r->message_id_keys == std::vector<std::string>{"SM1"});
+  CHECK(r->state == "ko");
+  CHECK(r->final);
+  r = generic_receipt(form, get({{"MessageSid", "SM2"}, {"MessageStatus", "OK"}}), kNow);
+  REQUIRE(r.ok());
+  CHECK(r->state == "DELIVRD");
+  r = generic_receipt(form, get({{"MessageSid", "SM2"}, {"MessageStatus", "delivered"}}), kNow);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->final);  // not in this channel's dlr_delivered
+}
+
+TEST_CASE("http_sms: generic delivery reports that are not taken, and why") {
+  auto o = must(
+      "url = \"http+sms://gw/send\"\nbody = \"{to}{text}\"\ndlr_token = \"s3cr3t\"\n"
+      "dlr_id = \"/id\"\ndlr_status = \"/status\"\n");
+  std::string good = R"({"id":"gw-1","status":"delivered"})";
+  CHECK(generic_receipt(o, post_json(good, {{"token", "s3cr3t"}}), kNow).ok());
+  CHECK_THAT(generic_receipt(o, post_json(good), kNow).status().message(),
+             Catch::Contains("dlr_token"));
+  CHECK_FALSE(generic_receipt(o, post_json(good, {{"token", "s3cr3x"}}), kNow).ok());
+  auto not_json =
+      generic_receipt(o, post_json("id=gw-1&to=+254700000001", {{"token", "s3cr3t"}}), kNow);
+  REQUIRE_FALSE(not_json.ok());
+  CHECK_THAT(not_json.status().message(), Catch::Contains("not JSON") && !Catch::Contains("2547"));
+  CHECK_THAT(generic_receipt(o, post_json(R"({"status":"delivered"})", {{"token", "s3cr3t"}}), kNow)
+                 .status()
+                 .message(),
+             Catch::Contains("without an id at /id"));
+  CHECK_FALSE(generic_receipt(
+                  o, post_json(R"({"id":"","status":"delivered"})", {{"token", "s3cr3t"}}), kNow)
+                  .ok());
+  CHECK_FALSE(generic_receipt(
+                  o, post_json(R"({"id":"gw-1","status":{"a":1}})", {{"token", "s3cr3t"}}), kNow)
+                  .ok());
+  CHECK_FALSE(generic_receipt(o, post_json(R"({"id":"gw-1"})", {{"token", "s3cr3t"}}), kNow).ok());
+  // A status is kept printable and short: it is shown and logged.
+  auto r =
+      generic_receipt(o,
+                      post_json(R"({"id":"gw-1","status":"a\nb)" + std::string(40, 'c') + R"("})",
+                                {{"token", "s3cr3t"}}),
+                      kNow);
+  REQUIRE(r.ok());
+  CHECK(r->state == "a?b" + std::string(29, 'c'));
+}
+
+TEST_CASE("http_sms: a generic gateway's report through the channel reaches the sink") {
+  auto o = must(
+      "url = \"http+sms://127.0.0.1:1/send\"\nbody = \"{to}{text}\"\n"
+      "dlr_id = \"/id\"\ndlr_status = \"/status\"\n");
+  HttpSmsChannel ch(o);
+  std::vector<store::Receipt> got;
+  ch.set_receipt_sink([&](store::Receipt r) { got.push_back(std::move(r)); });
+  CHECK(ch.http_callback(post_json(R"({"id":"gw-1","status":"delivered"})")) == 200);
+  // An id no delivery has is still 200 (the sink, the lane, ignores it): a gateway would retry
+  // any other answer, and retrying cannot make the id known.
+  CHECK(ch.http_callback(post_json(R"({"id":"unknown","status":"failed"})")) == 200);
+  CHECK(ch.http_callback(post_json("not json")) == 400);
+  CHECK(ch.http_callback(get({{"id", "gw-1"}})) == 400);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].message_id_keys == std::vector<std::string>{"gw-1"});
+  CHECK(got[0].state == "DELIVRD");
+  CHECK(got[1].state == "failed");
+  CHECK(got[1].final);
+}
+
 TEST_CASE("http_sms: the channel against an HTTP server standing in for a gateway") {
   httplib::Server server;
   std::mutex mu;
@@ -351,8 +496,8 @@ TEST_CASE("http_sms: the channel against an HTTP server standing in for a gatewa
     REQUIRE(outs.size() == 5);
     for (const auto& x : outs)
       CHECK(std::holds_alternative<Delivered>(x));
-    // A generic gateway takes no delivery reports.
-    CHECK_FALSE(ch.http_callback({{"id", "1"}, {"type", "1"}}));
+    // A generic gateway without dlr_id takes no delivery reports.
+    CHECK_FALSE(ch.http_callback(get({{"id", "1"}, {"type", "1"}})));
   }
   server.stop();
   t.join();
@@ -374,8 +519,8 @@ TEST_CASE("http_sms: an unreachable gateway is a retry, a Kannel report reaches 
 
   std::vector<store::Receipt> got;
   ch.set_receipt_sink([&](store::Receipt r) { got.push_back(std::move(r)); });
-  CHECK(ch.http_callback({{"id", "77"}, {"type", "1"}}) == 200);
-  CHECK(ch.http_callback({{"id", "77"}, {"type", "x"}}) == 400);
+  CHECK(ch.http_callback(get({{"id", "77"}, {"type", "1"}})) == 200);
+  CHECK(ch.http_callback(get({{"id", "77"}, {"type", "x"}})) == 400);
   REQUIRE(got.size() == 1);
   CHECK(got[0].message_id_keys == std::vector<std::string>{"77"});
   CHECK(got[0].state == "DELIVRD");

@@ -166,6 +166,23 @@ const std::string kSubmitMultiResp = unhex(
     "01 01 34393135313132333435363738 00"  // ton 1, npi 1, "4915112345678"
     "0000000B");                           // error_status_code ESME_RINVDSTADR
 
+// A delivery receipt sent as data_sm (SMPP 3.4 §4.7.1): no short_message, the id and state in
+// TLVs.
+const std::string kDataSm = unhex(
+    "0000003E 00000103 00000000 0000000B"  // 62 octets, data_sm, seq 11
+    "00"                                   // service_type ""
+    "01 01 34393135313132333435363738 00"  // source: ton 1, npi 1, "4915112345678" (offset 19)
+    "05 00 63617063617374 00"              // dest: ton 5, npi 0, "capcast"
+    "04"                                   // esm_class: SMSC delivery receipt (offset 43)
+    "00"                                   // registered_delivery
+    "00"                                   // data_coding (offset 45)
+    "001E 0007 306131623263 00"            // TLV receipted_message_id "0a1b2c"
+    "0427 0001 02");                       // TLV message_state DELIVERED
+
+const std::string kDataSmResp = unhex(
+    "00000011 80000103 00000000 0000000B"  // 17 octets, data_sm_resp, seq 11
+    "00");                                 // message_id "" (SMPP 3.4 §4.7.2)
+
 }  // namespace
 
 TEST_CASE("smpp: status and command names") {
@@ -253,6 +270,49 @@ TEST_CASE("smpp: deliver_sm and deliver_sm_resp, byte for byte") {
   CHECK(std::get<MessageIdResp>(decoded(kDeliverSmResp).body).message_id.empty());
 }
 
+TEST_CASE("smpp: data_sm and data_sm_resp, byte for byte") {
+  DataSm d;
+  d.source_addr_ton = 1;
+  d.source_addr_npi = 1;
+  d.source_addr = "4915112345678";
+  d.dest_addr_ton = 5;
+  d.destination_addr = "capcast";
+  d.esm_class = 0x04;
+  add_tlv_cstring(d.tlvs, tag::kReceiptedMessageId, "0a1b2c");
+  add_tlv_int(d.tlvs, tag::kMessageState, 2, 1);
+  CHECK(encoded(Pdu{cmd::kDataSm, 0, 11, d}) == tohex(kDataSm));
+  const Pdu dp = decoded(kDataSm);
+  CHECK(dp.command_id == cmd::kDataSm);
+  CHECK(dp.sequence == 11);
+  const auto& got = std::get<DataSm>(dp.body);
+  CHECK(got.source_addr_ton == 1);
+  CHECK(got.source_addr_npi == 1);
+  CHECK(got.source_addr == "4915112345678");
+  CHECK(got.dest_addr_ton == 5);
+  CHECK(got.destination_addr == "capcast");
+  CHECK(got.esm_class == 0x04);
+  CHECK(got.registered_delivery == 0);
+  CHECK(got.data_coding == 0);
+  REQUIRE(got.tlvs.size() == 2);
+  CHECK(tlv_string(got.tlvs, tag::kReceiptedMessageId) == std::string("0a1b2c"));
+  CHECK(tlv_int(got.tlvs, tag::kMessageState) == 2u);
+
+  CHECK(encoded(Pdu{cmd::kDataSmResp, 0, 11, DataSmResp{}}) == tohex(kDataSmResp));
+  CHECK(std::get<MessageIdResp>(decoded(kDataSmResp).body).message_id.empty());
+  CHECK(command_name(cmd::kDataSmResp) == "data_sm_resp");
+
+  // data_sm's addresses may be up to 65 octets with the NUL (SMPP 3.4 §4.7.1), not 21.
+  d.source_addr = std::string(64, '1');
+  auto long_addr = encode(Pdu{cmd::kDataSm, 0, 12, d});
+  REQUIRE(long_addr.ok());
+  CHECK(std::get<DataSm>(decoded(*long_addr).body).source_addr == std::string(64, '1'));
+  d.source_addr = std::string(65, '1');
+  auto too_long = encode(Pdu{cmd::kDataSm, 0, 12, d});
+  REQUIRE_FALSE(too_long.ok());
+  CHECK(too_long.status().message() ==
+        "data_sm: source_addr: 66 octets with its NUL, over the 65 allowed (SMPP 3.4 §4.7.1)");
+}
+
 TEST_CASE("smpp: submit_multi and submit_multi_resp, byte for byte") {
   SubmitMulti m;
   m.source_addr_ton = 5;
@@ -304,8 +364,9 @@ TEST_CASE("smpp: header-only PDUs, byte for byte") {
 }
 
 TEST_CASE("smpp: every vector decodes and encodes back to the same bytes") {
-  for (const auto* v : {&kBindTrx, &kBindTrxResp, &kSubmitSm, &kSubmitSmResp, &kThrottledResp,
-                        &kDeliverSm, &kDeliverSmResp, &kSubmitMulti, &kSubmitMultiResp}) {
+  for (const auto* v :
+       {&kBindTrx, &kBindTrxResp, &kSubmitSm, &kSubmitSmResp, &kThrottledResp, &kDeliverSm,
+        &kDeliverSmResp, &kSubmitMulti, &kSubmitMultiResp, &kDataSm, &kDataSmResp}) {
     INFO(tohex(*v));
     CHECK(encoded(decoded(*v)) == tohex(*v));
   }
@@ -442,9 +503,10 @@ TEST_CASE("smpp: header errors are answered with generic_nack") {
     CHECK(n->command_status == status::kInvCmdId);
     CHECK(n->sequence == 42);
   }
-  SECTION("data_sm is not decoded") {
-    REQUIRE_FALSE(decode(unhex("00000010 00000103 00000000 00000001"), &why).ok());
+  SECTION("query_sm is not decoded") {
+    REQUIRE_FALSE(decode(unhex("00000010 00000003 00000000 00000001"), &why).ok());
     CHECK(why.status == status::kInvCmdId);
+    CHECK(error_response(why)->command_id == cmd::kGenericNack);
   }
   SECTION("octets after a header-only PDU") {
     auto r = decode(unhex("00000011 00000015 00000000 00000006 00"), &why);
@@ -534,6 +596,32 @@ TEST_CASE("smpp: body errors name the field, offset and rule, and the answer") {
           "submit_multi: dest_flag at offset 28: 3, must be 1 or 2 (SMPP 3.4 §4.5.1.1)");
     CHECK(why.status == status::kInvDestFlag);
   }
+  SECTION("data_sm: an address without NUL within 65 octets, the answer data_sm_resp") {
+    std::string b = kDataSm.substr(0, 19) + std::string(65, '1') + kDataSm.substr(33);
+    CHECK(fails(b) ==
+          "data_sm: source_addr at offset 19: no NUL within 65 octets (SMPP 3.4 §4.7.1)");
+    const auto n = error_response(why);
+    REQUIRE(n.has_value());
+    CHECK(n->command_id == cmd::kDataSmResp);
+    CHECK(n->command_status == status::kInvSrcAdr);
+    CHECK(n->sequence == 11);
+    // data_sm_resp with an error status goes without a body (SMPP 3.4 §4.7.2 like §4.4.2).
+    CHECK(encoded(*n) == tohex(unhex("00000010 80000103 0000000A 0000000B")));
+  }
+  SECTION("data_sm cut before data_coding: generic_nack") {
+    CHECK(fails(kDataSm.substr(0, 45)) ==
+          "data_sm: data_coding at offset 45: past the end of the PDU (command_length 45) "
+          "(SMPP 3.4 §4.7.1)");
+    CHECK(why.generic_nack);
+    CHECK(error_response(why)->command_id == cmd::kGenericNack);
+    CHECK(error_response(why)->command_status == status::kInvCmdLen);
+  }
+  SECTION("data_sm with a TLV cut") {
+    CHECK(fails(kDataSm + unhex("0424 00")) ==
+          "data_sm: TLV at offset 62: 3 octets left, a TLV needs at least 4 (SMPP 3.4 §5.3.1)");
+    CHECK(error_response(why)->command_id == cmd::kDataSmResp);
+    CHECK(error_response(why)->command_status == status::kInvOptParStream);
+  }
   SECTION("unsuccess_sme cut in its error_status_code") {
     CHECK(fails(kSubmitMultiResp.substr(0, 38)) ==
           "submit_multi_resp: error_status_code at offset 36: past the end of the PDU "
@@ -598,7 +686,9 @@ TEST_CASE("smpp: encode refuses what the peer would have to reject") {
   CHECK(refuses(Pdu{cmd::kSubmitSm, 0, 1, Empty{}}).find("not the one") != std::string::npos);
   CHECK(refuses(Pdu{cmd::kSubmitSmResp, 0, 1, Empty{}}).find("not the one") != std::string::npos);
   CHECK(refuses(Pdu{cmd::kDataSm, 0, 1, Empty{}}) ==
-        "command_id 0x00000103: not one this codec encodes (SMPP 3.4 §5.1.2)");
+        "data_sm: the body is not the one SMPP 3.4 §4.7.1 defines for it");
+  CHECK(refuses(Pdu{cmd::kQuerySm, 0, 1, Empty{}}) ==
+        "command_id 0x00000003: not one this codec encodes (SMPP 3.4 §5.1.2)");
 }
 
 TEST_CASE("smpp: decode survives thousands of mutants of valid PDUs") {
@@ -607,7 +697,8 @@ TEST_CASE("smpp: decode survives thousands of mutants of valid PDUs") {
   std::mt19937 rng(20261130);
   const std::string* vectors[] = {&kBindTrx,      &kBindTrxResp,     &kSubmitSm,
                                   &kSubmitSmResp, &kDeliverSm,       &kDeliverSmResp,
-                                  &kSubmitMulti,  &kSubmitMultiResp, &kThrottledResp};
+                                  &kSubmitMulti,  &kSubmitMultiResp, &kThrottledResp,
+                                  &kDataSm,       &kDataSmResp};
   int decoded_ok = 0;
   int refused = 0;
   for (int i = 0; i < 5000; ++i) {

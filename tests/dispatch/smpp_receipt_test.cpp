@@ -148,6 +148,49 @@ TEST_CASE("receipt: what is not a receipt is refused") {
         "3.4 Appendix B)");
 }
 
+TEST_CASE("receipt: data_sm receipts, from TLVs or the text in message_payload") {
+  // SMPP 3.4 §4.7.1: an SMSC may send the receipt as data_sm, which has no short_message.
+  DataSm d;
+  d.source_addr = "4915112345678";
+  d.destination_addr = "capcast";
+  d.esm_class = 0x04;
+  add_tlv_cstring(d.tlvs, tag::kReceiptedMessageId, "0A1B2C");
+  add_tlv_int(d.tlvs, tag::kMessageState, 5, 1);  // UNDELIVERABLE
+  CHECK(is_receipt(d));
+  auto r = parse_receipt(d);
+  REQUIRE(r.ok());
+  CHECK(r->id == "0A1B2C");
+  CHECK(r->state == MessageState::kUndeliverable);
+  CHECK(r->final);
+
+  // No TLVs: the Appendix B text in message_payload.
+  DataSm t = d;
+  t.tlvs.clear();
+  add_tlv_octets(t.tlvs, tag::kMessagePayload, "id:77 sub:001 dlvrd:001 stat:ENROUTE err:000");
+  auto rt = parse_receipt(t);
+  REQUIRE(rt.ok());
+  CHECK(rt->id == "77");
+  CHECK(rt->state == MessageState::kEnroute);
+  CHECK_FALSE(rt->final);
+  CHECK(rt->err == "000");
+
+  // Mobile-originated data and receipts without an id are refused, naming data_sm.
+  DataSm mo = d;
+  mo.esm_class = 0x00;
+  CHECK_FALSE(is_receipt(mo));
+  auto rm = parse_receipt(mo);
+  REQUIRE_FALSE(rm.ok());
+  CHECK(rm.status().message() ==
+        "data_sm: esm_class 0x00 is not a delivery receipt (0x04, SMPP 3.4 §5.2.12)");
+  DataSm no_id = d;
+  no_id.tlvs.clear();
+  auto rn = parse_receipt(no_id);
+  REQUIRE_FALSE(rn.ok());
+  CHECK(rn.status().message() ==
+        "data_sm receipt: no receipted_message_id TLV and no id: in the text (SMPP 3.4 Appendix "
+        "B)");
+}
+
 TEST_CASE("receipt: message ids in hex and decimal match") {
   CHECK(canonical_message_id("00A1B2") == "a1b2");
   CHECK(canonical_message_id("  0042 ") == "42");

@@ -85,6 +85,18 @@ class Broker {
   std::unique_ptr<test::Process> proc_;
 };
 
+// The files under `dir`, in any sub-folder: Paho's file persistence keeps one folder per client
+// id and server, and in it a file per QoS 1/2 message not yet completed.
+size_t files_under(const std::filesystem::path& dir) {
+  size_t n = 0;
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) ++n;
+  }
+  return n;
+}
+
 std::string run_id() {
   static const std::string id = std::to_string(std::random_device{}() % 1'000'000'000);
   return id;
@@ -104,10 +116,11 @@ struct Received {
 class Subscriber final : public ::mqtt::callback {
  public:
   // receive_maximum > 0: the MQTT 5 Receive Maximum it announces (a small one, as a constrained
-  // device would, makes the broker queue what it cannot send at once).
+  // device would, makes the broker queue what it cannot send at once). qos: of its subscription.
   Subscriber(int port, const std::string& filter, const std::string& client_id,
-             bool persistent = false, int receive_maximum = 0)
-      : client_("tcp://127.0.0.1:" + std::to_string(port), client_id,
+             bool persistent = false, int receive_maximum = 0, int qos = 1)
+      : qos_(qos),
+        client_("tcp://127.0.0.1:" + std::to_string(port), client_id,
                 ::mqtt::create_options(MQTTVERSION_5)) {
     client_.set_callback(*this);
     ::mqtt::connect_options o;
@@ -121,7 +134,7 @@ class Subscriber final : public ::mqtt::callback {
     o.set_max_inflight(1000);
     client_.connect(o)->wait_for(10s);
     REQUIRE(client_.is_connected());
-    REQUIRE(client_.subscribe(filter, 1)->wait_for(10s));
+    REQUIRE(client_.subscribe(filter, qos_)->wait_for(10s));
     filter_ = filter;
   }
   ~Subscriber() override {
@@ -175,11 +188,12 @@ class Subscriber final : public ::mqtt::callback {
   void connected(const std::string&) override {
     // After an automatic reconnection without a session, subscribe again.
     try {
-      if (!filter_.empty()) client_.subscribe(filter_, 1);
+      if (!filter_.empty()) client_.subscribe(filter_, qos_);
     } catch (...) {
     }
   }
 
+  int qos_;
   ::mqtt::async_client client_;
   std::string filter_;
   std::chrono::microseconds slow_{0};
@@ -489,6 +503,166 @@ TEST_CASE("mqtt channel: capcast killed -9 in the middle of a fan-out, restarted
   auto db = store::open_sqlite(dir / "capcast.db");
   REQUIRE(db.ok());
   CHECK((*db)->stats()->deliveries_delivered == n);
+}
+
+// persistence_dir (issue 5): capcast killed -9 while QoS 2 publishes are in flight, then
+// restarted with the same client id. Paho's files hold the unfinished handshakes, the broker kept
+// the session, and the outbox re-sends what it had not recorded as delivered.
+TEST_CASE(
+    "mqtt channel: persistence_dir, QoS 2, capcast killed -9 and restarted: the session "
+    "resumes, nothing is lost, the files are emptied") {
+  // CAPCAST_TEST_NO_PERSISTENCE=1 runs it without persistence_dir, for comparison (its
+  // persistence checks are then skipped).
+  const bool persistent = std::getenv("CAPCAST_TEST_NO_PERSISTENCE") == nullptr;
+  test::TempDir broker_dir;
+  Broker broker(broker_dir.path());
+  test::TempDir dir;
+  const auto state = dir / "mqtt-state";
+  const int n = 2'000;
+  {
+    auto db = store::open_sqlite(dir / "capcast.db");
+    REQUIRE(db.ok());
+    for (int i = 0; i < n; ++i) {
+      std::string id = "p-" + std::to_string(i);
+      REQUIRE((*db)->accept_alert(new_alert(cap_xml(id, "Alert"), id, "Alert"), {"mq"}).ok());
+    }
+  }
+  test::write_file(dir / "capcast.toml",
+                   "[store]\npath = \"capcast.db\"\n[http]\nport = 0\n"
+                   "[[channel]]\nname = \"mq\"\nurl = \"mqtt://127.0.0.1:" +
+                       std::to_string(broker.port()) + "/pers/{identifier}?qos=2\"\n" +
+                       (persistent ? "persistence_dir = \"" + state.string() + "\"\n" : ""));
+  Subscriber sub(broker.port(), "pers/#", "sub-pers-" + run_id(), /*persistent=*/true, 0,
+                 /*qos=*/2);
+  size_t files_at_kill = 0;
+  std::string first_out;
+  {
+    test::Process first({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+    auto end = std::chrono::steady_clock::now() + 60s;
+    // Killed once a few hundred have arrived, at a moment when Paho holds a handshake in flight
+    // (it writes a file per publish sent and removes it at the PUBCOMP).
+    while ((sub.count() < 300 || (persistent && files_under(state) == 0)) &&
+           std::chrono::steady_clock::now() < end) {
+      first.pump();
+      std::this_thread::sleep_for(5ms);
+    }
+    first.signal(SIGKILL);
+    REQUIRE(first.wait(10s).has_value());
+    first_out = first.output();
+    files_at_kill = files_under(state);
+  }
+  size_t at_kill = sub.count();
+  test::Process second({CAPCAST_BINARY, "run", "--config", (dir / "capcast.toml").string()});
+  std::set<std::string> unique;
+  auto end = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < end) {
+    second.pump();
+    unique.clear();
+    for (const auto& r : sub.got())
+      unique.insert(r.topic);
+    if (unique.size() == n) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  std::this_thread::sleep_for(1s);  // let any stray duplicate arrive before counting
+  second.signal(SIGTERM);
+  REQUIRE(second.wait(20s) == 0);
+  std::string out = second.output();
+  INFO("first run:\n" << first_out);
+  INFO("second run:\n" << out);
+  INFO("received at the kill: " << at_kill << ", files at the kill: " << files_at_kill);
+  CHECK(at_kill < static_cast<size_t>(n));  // the kill did land mid-way
+  CHECK(unique.size() == n);                // nothing lost
+  size_t taken_back = 0;
+  auto pos = out.find("took back ");
+  if (pos != std::string::npos) taken_back = std::stoul(out.substr(pos + 10));
+  size_t duplicates = sub.count() - unique.size();
+  INFO("taken back: " << taken_back << ", duplicates: " << duplicates);
+  // Not exactly once, with persistence_dir either: the restart re-sends every delivery it took
+  // back, and Paho also completes the handshakes restored from its files. Measured 2026-11-30,
+  // 11 runs: 304 to 442 duplicates for 300 to 377 received at the kill; without
+  // persistence_dir, 2 runs: 301 for 301, 676 for 518.
+  CHECK(duplicates <= taken_back);
+  if (persistent) {
+    CHECK(first_out.find("(MQTT 5, window 1000, new session)") != std::string::npos);
+    // The same client id (capcast-NAME) finds its session on the broker again.
+    CHECK(out.find("as capcast-mq (MQTT 5, window 1000, session resumed)") != std::string::npos);
+    CHECK(files_at_kill > 0);        // the handshakes in flight were in Paho's files
+    CHECK(files_under(state) == 0);  // and are gone once all are acknowledged
+  }
+  auto db = store::open_sqlite(dir / "capcast.db");
+  REQUIRE(db.ok());
+  CHECK((*db)->stats()->deliveries_delivered == n);
+}
+
+// persistence_dir with the broker stopped (SIGTERM: it saves its sessions) in the middle of a
+// QoS 2 fan-out and restarted on the same port: Paho keeps the unfinished handshakes in its files
+// while the broker is away and completes them on the resumed session.
+// Hidden ([.]: run it by its name): Paho C 1.3.12 (Debian 12) read freed memory in 3 runs of 10
+// (ASan heap-use-after-free: strlen in MQTTPacket_send_publish on one Paho thread, the
+// block freed by the other) while it re-sends the resumed session's handshakes. With
+// CAPCAST_TEST_NO_PERSISTENCE=1 (a clean session) 5 runs of 5 were clean (2026-11-30).
+TEST_CASE(
+    "mqtt channel: persistence_dir, QoS 2, the broker restarted mid-way: all arrive, the files "
+    "are emptied",
+    "[.][paho-bug]") {
+  const bool persistent = std::getenv("CAPCAST_TEST_NO_PERSISTENCE") == nullptr;
+  test::TempDir broker_dir;
+  Broker broker(broker_dir.path());
+  test::TempDir state;
+  Subscriber sub(broker.port(), "prest/#", "sub-prest-" + run_id(), /*persistent=*/true, 0,
+                 /*qos=*/2);
+  Rig rig("[[channel]]\nname = \"mq\"\nurl = \"mqtt://127.0.0.1:" + std::to_string(broker.port()) +
+          "/prest/{identifier}?qos=2\"\n" +
+          (persistent ? "persistence_dir = \"" + state.path().string() + "\"\n" : ""));
+  const int n = 3'000;
+  for (int i = 0; i < n; ++i) {
+    std::string id = "prest-" + std::to_string(i);
+    rig.accept(new_alert(cap_xml(id, "Alert"), id, "Alert"));
+  }
+  std::thread runner([&] { rig.engine->run(); });
+  auto until = std::chrono::steady_clock::now() + 60s;
+  while ((sub.count() < 500 || (persistent && files_under(state.path()) == 0)) &&
+         std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);
+  broker.stop();  // in the middle of the fan-out, with handshakes in flight
+  size_t before_restart = sub.count();
+  size_t files_while_down = files_under(state.path());
+  std::this_thread::sleep_for(1s);
+  broker.start();
+  std::set<std::string> unique;
+  auto end = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < end) {
+    unique.clear();
+    for (const auto& r : sub.got())
+      unique.insert(r.topic);
+    auto st = rig.db->stats();
+    if (unique.size() == n && st.ok() && st->deliveries_delivered + st->deliveries_dead == n &&
+        files_under(state.path()) == 0) {
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  std::this_thread::sleep_for(1s);  // let any stray duplicate arrive before counting
+  rig.engine->stop();
+  runner.join();
+  auto stats = *rig.db->stats();
+  auto m = rig.engine->metrics();
+  size_t duplicates = sub.count() - unique.size();
+  std::string log = test::read_file(broker_dir / "mosquitto.log");
+  INFO("broker log: " << log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+  INFO("received before the restart: " << before_restart << ", files while the broker was down: "
+                                       << files_while_down << ", retried: " << m[0].retried
+                                       << ", duplicates: " << duplicates);
+  CHECK(before_restart < static_cast<size_t>(n));  // the stop did land mid-way
+  CHECK(stats.deliveries_delivered == n);
+  CHECK(stats.deliveries_dead == 0);
+  CHECK(unique.size() == n);  // every message arrived
+  // A message arrives twice only when the engine sent its delivery again.
+  CHECK(duplicates <= static_cast<size_t>(m[0].retried));
+  if (persistent) {
+    CHECK(files_while_down > 0);            // the unfinished handshakes were kept
+    CHECK(files_under(state.path()) == 0);  // and completed
+  }
 }
 
 TEST_CASE("mqtt channel: a slow subscriber loses nothing with the documented broker settings") {

@@ -93,10 +93,8 @@ bool eventually(test::Process& p, F done) {
 // The files the channel wrote that hold the alert with this identifier.
 int delivered(const std::filesystem::path& out, const std::string& id) {
   int n = 0;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(out, ec)) {
-    n += test::read_file(e.path()).find("<identifier>" + id + "</identifier>") != std::string::npos;
-  }
+  for (const auto& f : test::written_files(out))
+    n += test::read_file(f).find("<identifier>" + id + "</identifier>") != std::string::npos;
   return n;
 }
 

@@ -59,10 +59,8 @@ TEST_CASE("capcast run: pushed alerts are authenticated, validated, stored once,
   bool delivered = false;
   for (int i = 0; i < 100 && !delivered; ++i) {
     p.pump();
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir / "out", ec)) {
-      delivered |= test::read_file(e.path()) == alert;
-    }
+    for (const auto& f : test::written_files(dir / "out"))
+      delivered |= test::read_file(f) == alert;
     if (!delivered) std::this_thread::sleep_for(100ms);
   }
   CHECK(delivered);

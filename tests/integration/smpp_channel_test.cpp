@@ -257,6 +257,33 @@ TEST_CASE("smpp channel: each person gets the text in concatenated parts, receip
   }
 }
 
+TEST_CASE("smpp channel: receipts sent as data_sm are answered and matched per part") {
+  Smsc smsc;
+  // The receipts come as data_sm (SMPP 3.4 §4.7.1), id and state in TLVs only; UNDELIV, so that
+  // what is recorded can only have come from them.
+  smsc.config({{"receipt_pdu", "data_sm"}, {"receipt_stat", "UNDELIV"}});
+  Rig rig(smsc.port());
+  REQUIRE(rig.wait_bound());
+  int64_t id =
+      rig.accept(new_alert(cap_xml("data-1", "Flood warning", "Leave now"), "data-1", numbers(3)));
+  auto stats = rig.drain(30s);
+  CHECK(stats.deliveries_delivered == 3);
+  auto got = smsc.messages();
+  REQUIRE(got.size() == 3);
+  auto recorded = rig.parts(id, 20s);
+  REQUIRE(recorded.size() == got.size());
+  for (const auto& p : recorded) {
+    CHECK(p.state == "UNDELIV");
+    CHECK(p.final);
+  }
+  // Each data_sm got its data_sm_resp with ESME_ROK.
+  auto st = smsc.stats();
+  CHECK(st["receipts_sent"].get<int>() == 3);
+  CHECK(st["data_sm_resp"].get<int>() == 3);
+  CHECK(st["data_sm_resp_errors"].get<int>() == 0);
+  CHECK(st["deliver_sm_resp"].get<int>() == 0);
+}
+
 TEST_CASE("smpp channel: text outside GSM 7-bit goes as UCS-2, UTF-16BE") {
   Smsc smsc;
   Rig rig(smsc.port());
@@ -472,12 +499,44 @@ TEST_CASE("smpp channel: unknown commands get generic_nack, a malformed PDU a re
   CHECK(RawPeer::be32(nack, 8) == 0x00000003);
   CHECK(RawPeer::be32(nack, 12) == 77);
 
-  // A request capcast does not serve (data_sm from the SMSC): generic_nack too.
-  peer.write(RawPeer::header(16, 0x00000103, 0, 78));
+  // A request capcast does not serve (query_sm from the SMSC): generic_nack too.
+  peer.write(RawPeer::header(16, 0x00000003, 0, 78));
   nack = peer.read_pdu();
   REQUIRE(nack.size() == 16);
   CHECK(RawPeer::be32(nack, 4) == 0x80000000);
   CHECK(RawPeer::be32(nack, 12) == 78);
+
+  // data_sm (SMPP 3.4 §4.7.1) of mobile-originated data (esm_class 0): data_sm_resp, ESME_ROK,
+  // message_id empty (§4.7.2). Body: service_type "", source 1/1 "254700000001", dest 5/0
+  // "EWS", esm_class 0, registered_delivery 0, data_coding 0, message_payload "hi".
+  std::string mo = std::string(1, '\0') + "\x01\x01" + "254700000001" + std::string(1, '\0') +
+                   "\x05" + std::string(1, '\0') + "EWS" + std::string(1, '\0') +
+                   std::string(3, '\0') + "\x04\x24" + std::string(1, '\0') + "\x02" + "hi";
+  peer.write(RawPeer::header(static_cast<uint32_t>(16 + mo.size()), 0x00000103, 0, 80) + mo);
+  std::string resp = peer.read_pdu();
+  REQUIRE(resp.size() == 17);
+  CHECK(RawPeer::be32(resp, 4) == 0x80000103);
+  CHECK(RawPeer::be32(resp, 8) == 0);
+  CHECK(RawPeer::be32(resp, 12) == 80);
+  CHECK(resp[16] == '\0');
+  // A malformed data_sm (its source_addr without NUL within 65 octets): data_sm_resp with
+  // ESME_RINVSRCADR, as a malformed deliver_sm gets deliver_sm_resp with its error.
+  std::string bad = std::string(1, '\0') + "\x01\x01" + std::string(70, '1');
+  peer.write(RawPeer::header(static_cast<uint32_t>(16 + bad.size()), 0x00000103, 0, 81) + bad);
+  resp = peer.read_pdu();
+  REQUIRE(resp.size() == 16);
+  CHECK(RawPeer::be32(resp, 4) == 0x80000103);
+  CHECK(RawPeer::be32(resp, 8) == 0x0000000A);
+  CHECK(RawPeer::be32(resp, 12) == 81);
+  // A data_sm that ends after its source_addr (command_length too short for its fixed
+  // fields): generic_nack ESME_RINVCMDLEN (SMPP 3.4 §4.3.1).
+  std::string cut = std::string(1, '\0') + "\x01\x01" + "1" + std::string(1, '\0');
+  peer.write(RawPeer::header(static_cast<uint32_t>(16 + cut.size()), 0x00000103, 0, 82) + cut);
+  nack = peer.read_pdu();
+  REQUIRE(nack.size() == 16);
+  CHECK(RawPeer::be32(nack, 4) == 0x80000000);
+  CHECK(RawPeer::be32(nack, 8) == 0x00000002);
+  CHECK(RawPeer::be32(nack, 12) == 82);
 
   // command_length 8, shorter than a header: the stream cannot be resynchronised. capcast
   // answers generic_nack ESME_RINVCMDLEN when it can, closes, and binds again.

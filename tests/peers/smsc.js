@@ -25,7 +25,8 @@
 // submits that late: lets a test see the ESME's window), id_format "hex"|"dec" for message_id in
 // submit_sm_resp, receipt_id_format "same"|"dec"|"hex-upper-padded" for the id in receipts (SMSCs
 // that mix formats), receipt_delay_ms, receipt_stat ("DELIVRD"), receipt_text (true: the id also
-// in the text), enquire_every_ms.
+// in the text), receipt_pdu ("deliver_sm", or "data_sm": the receipt as a data_sm, SMPP 3.4
+// §4.7.1, with only the TLVs, as some SMSCs send them), enquire_every_ms.
 'use strict';
 const http = require('http');
 const smpp = require('smpp');
@@ -50,6 +51,7 @@ const defaults = {
   receipt_delay_ms: 5,
   receipt_stat: 'DELIVRD',
   receipt_text: true,
+  receipt_pdu: 'deliver_sm',
   enquire_every_ms: 0,
 };
 let knobs = { ...defaults };
@@ -73,6 +75,8 @@ function resetStats() {
     unbinds: 0,
     receipts_sent: 0,
     deliver_sm_resp: 0,
+    data_sm_resp: 0,
+    data_sm_resp_errors: 0,
     drops: 0,
     max_outstanding: 0,
     connections: 0,
@@ -111,6 +115,28 @@ function sendReceipt(session, submit, idHex, destination) {
     ' stat:' + knobs.receipt_stat + ' err:000 text:';
   if (knobs.receipt_text) text = 'id:' + id + ' ' + text;
   const states = { DELIVRD: 2, EXPIRED: 3, DELETED: 4, UNDELIV: 5, ACCEPTD: 6, UNKNOWN: 7, REJECTD: 8 };
+  if (knobs.receipt_pdu === 'data_sm') {
+    // data_sm has no short_message: the id and state are in the TLVs only.
+    session.data_sm(
+      {
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: destination,
+        destination_addr: submit.source_addr,
+        esm_class: 0x04,
+        registered_delivery: 0,
+        data_coding: 0,
+        receipted_message_id: id,
+        message_state: states[knobs.receipt_stat] || 7,
+      },
+      (resp) => {
+        if (resp.command_status === 0) stats.data_sm_resp++;
+        else stats.data_sm_resp_errors++;
+      },
+    );
+    stats.receipts_sent++;
+    return;
+  }
   session.deliver_sm(
     {
       source_addr: destination,

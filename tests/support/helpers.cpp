@@ -54,6 +54,16 @@ size_t count_files(const std::filesystem::path& dir) {
   return n;
 }
 
+std::vector<std::filesystem::path> written_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); ++it) {
+    if (it->path().filename().string().rfind('.', 0) != 0) out.push_back(it->path());
+  }
+  return out;
+}
+
 int peer_port(const std::filesystem::path& peers_dir, const std::string& name) {
   std::string text = read_file(peers_dir / (name + ".port"));
   if (text.empty())

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace capcast::test {
 
@@ -29,6 +30,9 @@ std::filesystem::path samples_dir();  // samples/cap
 
 // How many entries a folder holds (0 when it does not exist).
 size_t count_files(const std::filesystem::path& dir);
+// The files a file:// channel has finished writing in `dir`: not its ".NAME.tmp" files, which
+// it renames into place (and which may vanish between listing and reading).
+std::vector<std::filesystem::path> written_files(const std::filesystem::path& dir);
 
 // The port a peer started by tests/peers/peerctl listens on (PEERS_DIR/NAME.port); throws when
 // the peer's fixture did not run.

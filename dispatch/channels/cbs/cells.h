@@ -133,6 +133,7 @@ class CellInventory {
   bool covers_slot(uint32_t s, const Shape& shape) const;
 
   std::vector<Cell> cells_;
+  std::vector<CellId> ids_;  // cells_[i].id, packed: a selection reads out tens of thousands
   std::vector<cap::geo::BBox> boxes_;
   std::vector<std::pair<std::string, uint32_t>> by_geocode_;  // ("NAME=VALUE", cell), sorted
 
@@ -164,6 +165,10 @@ class CellInventory {
   // are directions_[direction_start_[k] .. direction_start_[k + 1]).
   std::vector<uint32_t> direction_start_;
   std::vector<uint16_t> directions_;
+  // Per sector, the squares of its pairs after the first, where surely in them (in_squares):
+  // sector k's are vertex_squares_[vertex_start_[k] .. vertex_start_[k + 1]).
+  std::vector<uint32_t> vertex_start_;
+  std::vector<uint32_t> vertex_squares_;
 
   // A uniform grid over the inventory's extent. Longitudes are measured as x = the distance
   // east of lon0 (mod 360), lon0 being the east end of the widest longitude gap between cells,

@@ -11,6 +11,16 @@
 //  - a polygon, any cell whose anchor is in an inside square: intersects() first asks the
 //    polygon whether it contains the anchor (the circle's centre, the sector's first pair) and
 //    returns true if so;
+//  - a polygon, a sector with another of its pairs, v, in an inside square: if the polygon
+//    does not contain the first pair (which the exact test tries first), the ring of the
+//    sector runs from that pair, outside the polygon by more than the edge tolerance, to v,
+//    inside it by at least the margin, so one of its edges crosses an edge of the polygon, v
+//    being far from it; at a crossing away from the polygon's vertices all four cross products
+//    of segments_meet() are far from 0; at a vertex V shared by two polygon edges, the sign
+//    computed for V against the sector's edge is one value, and whichever it is, one of the two
+//    polygon edges has its ends on both sides (or V is found on it): true either way. (Not for
+//    a circle query: its exact test measures in a plane, whose distances differ from the
+//    sphere's by more than the 10 m margin across a large circle;)
 //  - a polygon, an omni cell whose whole box is in outside squares: it asks whether the
 //    polygon contains the centre (no), then measures from the centre to the nearest point of
 //    each edge, and every edge point is outside the box, which holds the whole circle: false;
@@ -45,6 +55,7 @@ namespace geo = cap::geo;
 using cells_grid::kDirectionBins;
 using cells_grid::kMarginDeg;
 using cells_grid::kPi;
+using cells_grid::wrap180;
 using cells_grid::wrap360;
 
 // See above: twice the largest direction difference rounding can hide, and more.
@@ -117,11 +128,14 @@ void CellInventory::classify(const geo::PreparedPolygon& polygon, Squares& sq) c
     uint8_t run = Squares::kOff;  // the state of the run going on, or kOff
     for (uint32_t c = 0; c < g.square_cols; ++c) {
       uint8_t& state = sq.state[size_t{r - sq.r0} * g.square_cols + c];
-      const double half = (x_at(c + 1) - x_at(c)) / 2 + m;
-      const double lon = std::remainder(g.lon0 + x_at(c) + half - m, 360.0);
-      if (state == Squares::kOpen && (lon - half <= -180 || lon + half >= 180))
-        state = Squares::kBoundary;
       if (state != Squares::kOpen) {
+        run = Squares::kOff;
+        continue;
+      }
+      const double half = (x_at(c + 1) - x_at(c)) / 2 + m;
+      const double lon = wrap180(g.lon0 + x_at(c) + half - m);
+      if (lon - half <= -180 || lon + half >= 180) {
+        state = Squares::kBoundary;
         run = Squares::kOff;
         continue;
       }
@@ -175,7 +189,7 @@ void CellInventory::classify(const geo::PreparedCircle& circle, Squares& sq) con
       if (state != Squares::kOpen) continue;
       state = Squares::kBoundary;
       const double xa = x_at(c) - m, xb = x_at(c + 1) + m;
-      const double da = std::remainder(g.lon0 + xa - cc.center.lon, 360.0), db = da + (xb - xa);
+      const double da = wrap180(g.lon0 + xa - cc.center.lon), db = da + (xb - xa);
       if (in >= 0 && da >= -in && db <= in && da > -180 && db < 180) {
         state = Squares::kInside;
         continue;
@@ -193,16 +207,23 @@ int CellInventory::settled(uint32_t k, const Squares& sq) const {
   const Slot& s = slots_[k];
   const bool sector = s.coverage & kSectorBit;
   if (!(sq.circle && sector) && sq.at(s.anchor) == Squares::kInside) return 1;
-  if (!s.box_in_squares) return -1;
-  if (sq.circle && sq.all(s.srow0, s.srow1, s.scol0, s.scol1, Squares::kInside)) return 1;
-  if (!sq.all(s.srow0, s.srow1, s.scol0, s.scol1, Squares::kOutside)) return -1;
-  if (sq.circle || !sector) return 0;
-  // A sector outside a polygon: not when one of its edges runs nearly parallel to one of the
-  // polygon's (see the top of this file).
   const uint32_t j = s.coverage & ~kSectorBit;
-  for (uint32_t e = direction_start_[j]; e < direction_start_[j + 1]; ++e)
-    if (sq.parallel[directions_[e] / 64] >> (directions_[e] % 64) & 1) return -1;
-  return 0;
+  if (s.box_in_squares) {
+    if (sq.circle && sq.all(s.srow0, s.srow1, s.scol0, s.scol1, Squares::kInside)) return 1;
+    if (sq.all(s.srow0, s.srow1, s.scol0, s.scol1, Squares::kOutside)) {
+      if (sq.circle || !sector) return 0;
+      // A sector outside a polygon: not when one of its edges runs nearly parallel to one of
+      // the polygon's (see the top of this file).
+      for (uint32_t e = direction_start_[j]; e < direction_start_[j + 1]; ++e)
+        if (sq.parallel[directions_[e] / 64] >> (directions_[e] % 64) & 1) return -1;
+      return 0;
+    }
+  }
+  // A sector and a polygon, another pair of the sector in an inside square (see the top).
+  if (sector && !sq.circle)
+    for (uint32_t v = vertex_start_[j]; v < vertex_start_[j + 1]; ++v)
+      if (sq.at(vertex_squares_[v]) == Squares::kInside) return 1;
+  return -1;
 }
 
 }  // namespace capcast::dispatch::cbs

@@ -31,6 +31,12 @@ inline double wrap360(double d) {
   return d >= 360.0 ? 0.0 : d;
 }
 
+// remainder(d, 360), in [-180, 180]; remainder is the identity there (exactly: the quotient
+// rounds to 0, ties to even), and a call to it is a large part of a query's cost.
+inline double wrap180(double d) {
+  return d >= -180 && d <= 180 ? d : std::remainder(d, 360.0);
+}
+
 // A square is classified inside (outside) a shape only when every point within this many
 // degrees of it (0.1 m) is; a cell's anchor and box lie within half of it of their squares
 // (in_squares). Far above the rounding of the exact tests (about 1e-12 degrees for longitudes

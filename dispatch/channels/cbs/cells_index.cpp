@@ -99,8 +99,10 @@ AlertShapes alert_shapes(const cap::Alert& alert) {
 void CellInventory::build_index() {
   const size_t n = cells_.size();
   boxes_.resize(n);
+  ids_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const Cell& c = cells_[i];
+    ids_[i] = c.id;
     boxes_[i] = c.sector ? geo::bbox_of(*c.sector) : geo::bbox_of(geo::Circle{c.site, c.radius_km});
     for (const std::string& g : c.geocodes)
       by_geocode_.push_back({g, static_cast<uint32_t>(i)});
@@ -221,13 +223,28 @@ void CellInventory::build_index() {
   // so that rounding in square_row/square_col or a clamp cannot put a cell where it is not.
   for (Slot& s : slots_)
     s.anchor = kNoAnchor;
+  vertex_start_.assign(sectors_.size() + 1, 0);
   if (!(g.row_inv > 0 && g.col_inv > 0)) return;
+  // The square surely holding a point, or kNoAnchor.
+  auto square_of = [&](geo::Point a) {
+    const uint32_t r = square_row(a.lat), c = square_col(wrap360(a.lon - g.lon0));
+    return in_squares(a.lat, a.lat, a.lon, 0, r, r, c, c) ? r * g.square_cols + c : kNoAnchor;
+  };
   for (Slot& s : slots_) {
     const Cell& cell = cells_[s.cell];
-    if (s.coverage & kSectorBit && sectors_[s.coverage & ~kSectorBit].ring().empty()) continue;
-    const geo::Point a = cell.sector ? cell.sector->ring.front() : cell.site;
-    const uint32_t r = square_row(a.lat), c = square_col(wrap360(a.lon - g.lon0));
-    if (in_squares(a.lat, a.lat, a.lon, 0, r, r, c, c)) s.anchor = r * g.square_cols + c;
+    if (s.coverage & kSectorBit) {
+      const uint32_t j = s.coverage & ~kSectorBit;
+      const std::vector<geo::Point>& ring = sectors_[j].ring();
+      for (size_t v = 1; v + 1 < ring.size(); ++v) {
+        const uint32_t q = square_of(ring[v]);
+        if (q != kNoAnchor &&
+            (vertex_squares_.size() == vertex_start_[j] || vertex_squares_.back() != q))
+          vertex_squares_.push_back(q);
+      }
+      vertex_start_[j + 1] = static_cast<uint32_t>(vertex_squares_.size());
+      if (ring.empty()) continue;
+    }
+    s.anchor = square_of(cell.sector ? cell.sector->ring.front() : cell.site);
     const geo::BBox& b = boxes_[s.cell];
     const LonRange lr = lon_range(b);
     const double xs = wrap360(lr.lo - g.lon0);
@@ -271,7 +288,7 @@ bool CellInventory::in_squares(double lat0, double lat1, double lon, double widt
                                uint32_t rb, uint32_t ca, uint32_t cb) const {
   const double m = cells_grid::kMarginDeg / 2, xa = x_at(ca), xb = x_at(cb + 1);
   // The box's west edge east of the buckets' middle; remainder() is exact.
-  const double d = std::remainder(lon - (grid_.lon0 + (xa + xb) / 2), 360.0);
+  const double d = cells_grid::wrap180(lon - (grid_.lon0 + (xa + xb) / 2));
   return lat0 >= lat_at(ra) - m && lat1 <= lat_at(rb + 1) + m && d >= -(xb - xa) / 2 - m &&
          d + width <= (xb - xa) / 2 + m;
 }

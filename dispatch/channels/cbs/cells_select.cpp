@@ -97,8 +97,12 @@ void CellInventory::select_shape(const Shape& shape, std::vector<uint64_t>& hits
     sq.count_runs();
   }
   auto decide = [&](uint32_t k) {
+    // Already found by an earlier shape of the alert (neighbouring areas share their border
+    // cells): nothing to decide.
+    const uint32_t cell = slots_[k].cell;
+    if (hits[cell / 64] >> (cell % 64) & 1) return;
     const int known = shortcut ? settled(k, sq) : -1;
-    if (known > 0 || (known < 0 && covers_slot(k, shape))) set_bit(hits, slots_[k].cell);
+    if (known > 0 || (known < 0 && covers_slot(k, shape))) set_bit(hits, cell);
   };
   auto home_in_range = [&](const Slot& s) {
     if (s.row0 < r0 || s.row0 > r1) return false;
@@ -169,7 +173,7 @@ CellSelection CellInventory::select(const AlertShapes& shapes) const {
   s.cells.reserve(count_bits(hits));
   for (size_t w = 0; w < hits.size(); ++w)
     for (uint64_t bits = hits[w]; bits != 0; bits &= bits - 1)
-      s.cells.push_back(cells_[w * 64 + static_cast<size_t>(std::countr_zero(bits))].id);
+      s.cells.push_back(ids_[w * 64 + static_cast<size_t>(std::countr_zero(bits))]);
   return s;
 }
 

@@ -83,13 +83,29 @@ class HttpSmsChannel::Impl {
     curl_multi_wakeup(multi_);
   }
 
-  std::optional<int> callback(const std::map<std::string, std::string>& query) {
-    if (o_.kind != Kind::kKannel) return std::nullopt;
-    auto r = kannel_receipt(query, SystemClock::instance().now(), o_.dlr_token);
-    if (!r) {
-      spdlog::warn("{}: a delivery report without a known id and type{} was ignored",
-                   o_.channel_name, o_.dlr_token.empty() ? "" : ", or without the dlr_token");
-      return 400;
+  // A report's id that matches no delivery is still answered 200: gateways retry a report on
+  // any other status, and retrying cannot make it known (it may also only be early: the lane
+  // keeps such receipts a while and matches them again). A report that cannot be read is a
+  // 400, which shows in the gateway's own logs what capcast's warning says.
+  std::optional<int> callback(const CallbackRequest& request) {
+    auto now = SystemClock::instance().now();
+    std::optional<store::Receipt> r;
+    if (o_.kind == Kind::kKannel) {
+      r = kannel_receipt(request.params, now, o_.dlr_token);
+      if (!r) {
+        spdlog::warn("{}: a delivery report without a known id and type{} was ignored",
+                     o_.channel_name, o_.dlr_token.empty() ? "" : ", or without the dlr_token");
+        return 400;
+      }
+    } else {
+      if (o_.dlr_id.empty()) return std::nullopt;
+      auto g = generic_receipt(o_, request, now);
+      if (!g.ok()) {
+        // The reason names where, never what: a report may carry the number.
+        spdlog::warn("{}: {} was ignored", o_.channel_name, g.status().message());
+        return 400;
+      }
+      r = std::move(*g);
     }
     std::lock_guard lock(sink_mu_);
     if (sink_) sink_(std::move(*r));
@@ -235,8 +251,8 @@ void HttpSmsChannel::set_receipt_sink(ReceiptSink sink) {
   impl_->set_sink(std::move(sink));
 }
 
-std::optional<int> HttpSmsChannel::http_callback(const std::map<std::string, std::string>& query) {
-  return impl_->callback(query);
+std::optional<int> HttpSmsChannel::http_callback(const CallbackRequest& request) {
+  return impl_->callback(request);
 }
 
 Result<std::unique_ptr<Channel>> create(const config::Section& section,

@@ -3,14 +3,16 @@
 //   kannel://user:pass@host:13013/cgi-bin/sendsms?from=EWS&smsc=SMPP1
 //     Kannel's sendsms interface (Kannel 1.4 user guide, "Sending SMS messages", table 7-17):
 //     a GET with the CGI variables; delivery reports come back to capcast's HTTP server at
-//     {dlr_base}/api/v1/dlr/{channel name} (http_callback).
+//     {dlr_base}/api/v1/dlr/{channel name} (http_callback). kannels:// is the same over TLS
+//     (smsbox's sendsms-port-ssl), certificates and host names verified, ca_bundle to trust others.
 //   http+sms://[user:pass@]host[:port]/path?to={to}&text={text}   (https+sms:// for TLS)
 //     any other gateway, described by config: method, headers, a body template, which status
-//     codes succeed and which retry, and where the gateway's message id is in its answer.
+//     codes succeed and which retry, where the gateway's message id is in its answer, and how
+//     to read the delivery reports it sends to {dlr_url} (the same endpoint as Kannel's).
 // The rest is in the channel's [[channel]] section (registry.cpp lists the keys). The pure half:
 // the options (http_sms_options.cpp), the request of a delivery, the classification of the
-// answer, the reading of a delivery report (http_sms_plan.cpp); the I/O half (libcurl) is
-// http_sms_channel.cpp.
+// answer (http_sms_plan.cpp), the reading of a delivery report (http_sms_dlr.cpp); the I/O half
+// (libcurl) is http_sms_channel.cpp.
 // Pure functions are thread-safe; the channel's methods follow channel.h (http_callback may be
 // called from any thread).
 #pragma once
@@ -57,6 +59,13 @@ struct HttpSmsOptions {
   std::vector<std::string> retry_codes = {"408", "429", "5xx"};
   std::string id_pointer;  // RFC 6901 JSON pointer to the gateway's message id in the answer
   std::string id_regex;    // or an ECMAScript regex whose first group is the id
+  // Its delivery reports (dlr_base and dlr_token as for Kannel): where the id and the status
+  // are, each a JSON pointer ("/message_id", in a JSON body) or a query/form field name;
+  // empty: no reports taken. Statuses compared ignoring ASCII case.
+  std::string dlr_id;
+  std::string dlr_status;
+  std::vector<std::string> dlr_delivered = {"delivered", "DELIVRD"};
+  std::vector<std::string> dlr_failed;  // final failures; any other status is not final
   // I/O
   Duration timeout{10'000};
   Duration connect_timeout{5'000};
@@ -72,8 +81,8 @@ std::string percent_encode(std::string_view s);
 // The body of a JSON string (RFC 8259 §7), without the quotes.
 using capcast::json_escape;  // core/log.h: RFC 8259 escaping, UTF-8 as is
 
-// A template's values, and its expansion: {to} {text} {from} {id} replaced by their values
-// through `escape`. Only "{name}" with name in [a-z_] is a placeholder, any other brace is
+// A template's values, and its expansion: {to} {text} {from} {id} {dlr_url} replaced by their
+// values through `escape`. Only "{name}" with name in [a-z_] is a placeholder, any other brace is
 // literal (a JSON body is full of them); an unknown name is an error, so that a typo is found
 // when the configuration is read.
 struct TemplateValues {
@@ -81,6 +90,7 @@ struct TemplateValues {
   std::string text;
   std::string from;
   std::string id;
+  std::string dlr_url;
 };
 using Escape = std::string (*)(std::string_view);
 Result<std::string> expand_template(std::string_view tmpl, const TemplateValues& values,
@@ -127,6 +137,19 @@ Outcome classify(const HttpSmsOptions& o, const HttpRequest& request, const Http
 std::optional<store::Receipt> kannel_receipt(const std::map<std::string, std::string>& query,
                                              TimePoint now, const std::string& dlr_token = "");
 
+// Where the gateway reaches capcast's HTTP server: {dlr_base}/api/v1/dlr/{channel name}, with
+// ?token= when dlr_token is set: the value of {dlr_url}; empty without dlr_base.
+std::string dlr_url(const HttpSmsOptions& o);
+
+// A generic gateway's delivery report: the receipt for the store, or why it is not one (no or a
+// wrong token, a body that is not JSON, no id or no status where dlr_id/dlr_status say). The
+// id is matched by the store against the id kept with the delivery (the gateway's, found with
+// id_pointer/id_regex, else capcast's {id}); the state is "DELIVRD" for a dlr_delivered status,
+// else the status as written (at most 32 printable bytes), final when in dlr_delivered or
+// dlr_failed. Errors name no value from the report (it may hold the number).
+Result<store::Receipt> generic_receipt(const HttpSmsOptions& o, const CallbackRequest& request,
+                                       TimePoint now);
+
 class HttpSmsChannel final : public Channel {
  public:
   explicit HttpSmsChannel(HttpSmsOptions options);
@@ -136,7 +159,7 @@ class HttpSmsChannel final : public Channel {
   int max_window() const override;
   bool to_people() const override { return true; }
   void set_receipt_sink(ReceiptSink sink) override;
-  std::optional<int> http_callback(const std::map<std::string, std::string>& query) override;
+  std::optional<int> http_callback(const CallbackRequest& request) override;
 
  private:
   class Impl;

@@ -30,6 +30,22 @@ bool uses(std::string_view tmpl, std::string_view placeholder) {
   return tmpl.find(placeholder) != std::string_view::npos;
 }
 
+// Where a report's id or status is (dlr_id, dlr_status): a JSON pointer or a field name.
+Status check_report_field(const config::Section& s, const std::string& key,
+                          const std::string& where) {
+  if (where[0] != '/') {
+    if (where.find_first_of(" \t\r\n&=") == std::string::npos) return Status();
+    return config_error(s, key,
+                        key + " is a JSON pointer (/message_id) or a query/form field name");
+  }
+  try {
+    nlohmann::json::json_pointer p(where);
+  } catch (const std::exception&) {
+    return config_error(s, key, "not a JSON pointer (RFC 6901), e.g. /message_id");
+  }
+  return Status();
+}
+
 bool valid_code(const std::string& c) {
   if (c.size() != 3 || c[0] < '1' || c[0] > '5') return false;
   if (c.substr(1) == "xx") return true;
@@ -44,12 +60,17 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
   HttpSmsOptions o;
   std::string written = s.get_string("url");
   auto url = parse_endpoint_url(
-      written, {{"kannel", 13013, false}, {"http+sms", 80, false}, {"https+sms", 443, true}});
+      written, {{"kannel", 13013, false},
+                {"kannels", 13013, true},  // smsbox sendsms-port-ssl: the same port, TLS
+                {"http+sms", 80, false},
+                {"https+sms", 443, true}});
   if (!url.ok()) {
     return config_error(s, "url", "url '" + s.display("url") + "': " + url.status().message());
   }
   o.url = std::move(*url);
-  o.kind = o.url.scheme == "kannel" ? Kind::kKannel : Kind::kGeneric;
+  o.kind = o.url.scheme == "kannel" || o.url.scheme == "kannels" ? Kind::kKannel : Kind::kGeneric;
+  // https (kannels://, https+sms://): certificates and host names verified; only then a key.
+  if (o.url.tls) o.ca_bundle = s.get_string("ca_bundle");
   o.channel_name = s.get_string("name");
   std::string host =
       o.url.host.find(':') != std::string::npos ? "[" + o.url.host + "]" : o.url.host;
@@ -66,11 +87,18 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
     return config_error(s, "max_in_flight", "max_in_flight must be 1..1000");
   }
 
+  o.dlr_base = s.get_string("dlr_base");
+  o.dlr_token = s.get_string("dlr_token");
+  if (!o.dlr_base.empty() && o.dlr_base.rfind("http://", 0) != 0 &&
+      o.dlr_base.rfind("https://", 0) != 0) {
+    return config_error(s, "dlr_base", "dlr_base is an http(s):// URL where capcast serves");
+  }
+  while (!o.dlr_base.empty() && o.dlr_base.back() == '/')
+    o.dlr_base.pop_back();
+
   if (o.kind == Kind::kKannel) {
     o.smsc = s.get_string("smsc");
     o.dlr_mask = static_cast<int>(s.get_int("dlr_mask"));
-    o.dlr_base = s.get_string("dlr_base");
-    o.dlr_token = s.get_string("dlr_token");
     if (o.url.path.empty()) o.url.path = "cgi-bin/sendsms";
     std::vector<std::pair<std::string, std::string>> extra;
     for (const auto& [key, value] : o.url.query) {
@@ -103,12 +131,6 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
     if (o.dlr_mask < 0 || o.dlr_mask > 31) {
       return config_error(s, "dlr_mask", "dlr_mask is a sum of 1, 2, 4, 8, 16 (0..31)");
     }
-    if (!o.dlr_base.empty() && o.dlr_base.rfind("http://", 0) != 0 &&
-        o.dlr_base.rfind("https://", 0) != 0) {
-      return config_error(s, "dlr_base", "dlr_base is an http(s):// URL where capcast serves");
-    }
-    while (!o.dlr_base.empty() && o.dlr_base.back() == '/')
-      o.dlr_base.pop_back();
     if (o.dlr_base.empty()) o.dlr_mask = 0;  // nowhere for reports to go
     return o;
   }
@@ -120,7 +142,6 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
   if (o.url.path[0] != '/') o.url.path = "/" + o.url.path;
   o.url.path = o.url.path.substr(0, o.url.path.find('#'));
   o.url.query.clear();
-  o.ca_bundle = s.get_string("ca_bundle");
   o.method = s.get_string("method");
   o.headers = s.get_strings("headers");
   o.authorization = s.get_string("authorization");
@@ -130,6 +151,10 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
   o.retry_codes = s.get_strings("retry_codes");
   o.id_pointer = s.get_string("id_pointer");
   o.id_regex = s.get_string("id_regex");
+  o.dlr_id = s.get_string("dlr_id");
+  o.dlr_status = s.get_string("dlr_status");
+  o.dlr_delivered = s.get_strings("dlr_delivered");
+  o.dlr_failed = s.get_strings("dlr_failed");
   if (o.method != "GET" && o.method != "POST" && o.method != "PUT") {
     return config_error(s, "method", "method must be GET, POST or PUT");
   }
@@ -154,7 +179,7 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
       }
     }
   }
-  TemplateValues probe{"+1", "t", "f", "1"};
+  TemplateValues probe{"+1", "t", "f", "1", "u"};
   if (auto e = expand_template(o.url.path, probe, &no_escape); !e.ok()) {
     return config_error(s, "url", "url: " + e.status().message());
   }
@@ -164,6 +189,32 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
   for (const char* p : {"{to}", "{text}"}) {
     if (!uses(o.url.path, p) && !uses(o.body, p)) {
       return config_error(s, "body", std::string("neither the url nor the body has ") + p);
+    }
+  }
+  for (const char* key : {"url", "body"}) {
+    if (o.dlr_base.empty() && uses(key[0] == 'u' ? o.url.path : o.body, "{dlr_url}")) {
+      return config_error(s, key,
+                          std::string(key) +
+                              " has {dlr_url} but no dlr_base says where capcast "
+                              "serves (http://host:port)");
+    }
+  }
+  if (o.dlr_id.empty() != o.dlr_status.empty()) {
+    const char* given = o.dlr_id.empty() ? "dlr_status" : "dlr_id";
+    return config_error(s, given, "a report is read with both dlr_id and dlr_status");
+  }
+  if (!o.dlr_id.empty()) {
+    if (auto st = check_report_field(s, "dlr_id", o.dlr_id); !st.ok()) return st;
+    if (auto st = check_report_field(s, "dlr_status", o.dlr_status); !st.ok()) return st;
+  }
+  for (const auto& d : o.dlr_delivered) {
+    for (const auto& f : o.dlr_failed) {
+      if (d.size() == f.size() && std::equal(d.begin(), d.end(), f.begin(), [](char x, char y) {
+            return std::tolower(static_cast<unsigned char>(x)) ==
+                   std::tolower(static_cast<unsigned char>(y));
+          })) {
+        return config_error(s, "dlr_failed", "'" + f + "' is in dlr_delivered too");
+      }
     }
   }
   if (!o.id_pointer.empty()) {

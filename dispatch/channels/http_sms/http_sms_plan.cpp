@@ -1,6 +1,6 @@
-// The HTTP SMS channels' pure half (http_sms_channel.h): the HTTP request of one delivery, what
-// the gateway's answer means for the engine, and Kannel's delivery reports. The options are read
-// in http_sms_options.cpp.
+// The HTTP SMS channels' pure half (http_sms_channel.h): the HTTP request of one delivery and
+// what the gateway's answer means for the engine. The options are read in
+// http_sms_options.cpp, delivery reports in http_sms_dlr.cpp.
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -128,14 +128,15 @@ Result<std::string> expand_template(std::string_view tmpl, const TemplateValues&
       continue;
     }
     std::string_view name = tmpl.substr(open + 1, close - open - 1);
-    const std::string* value = name == "to"     ? &v.to
-                               : name == "text" ? &v.text
-                               : name == "from" ? &v.from
-                               : name == "id"   ? &v.id
-                                                : nullptr;
+    const std::string* value = name == "to"        ? &v.to
+                               : name == "text"    ? &v.text
+                               : name == "from"    ? &v.from
+                               : name == "id"      ? &v.id
+                               : name == "dlr_url" ? &v.dlr_url
+                                                   : nullptr;
     if (!value) {
       return invalid_argument("unknown placeholder {" + std::string(name) +
-                              "} (known: {to} {text} {from} {id})");
+                              "} (known: {to} {text} {from} {id} {dlr_url})");
     }
     out += escape(*value);
     i = close + 1;
@@ -156,7 +157,7 @@ Result<HttpRequest> plan(const HttpSmsOptions& o, const Message& m) {
   if (!text.ok()) return text.status();
   HttpRequest r;
   r.id = delivery_key(m.delivery_id);
-  TemplateValues v{m.recipient, text->text, o.from, r.id};
+  TemplateValues v{m.recipient, text->text, o.from, r.id, dlr_url(o)};
 
   if (o.kind == Kind::kKannel) {
     auto var = [&r](std::string_view k, std::string_view value) {
@@ -227,43 +228,6 @@ Outcome classify(const HttpSmsOptions& o, const HttpRequest& request, const Http
   if (retry)
     return RetryLater{retry_after(a.retry_after, now), "the gateway asks to retry: " + what};
   return Rejected{"the gateway refused it: " + what};
-}
-
-std::optional<store::Receipt> kannel_receipt(const std::map<std::string, std::string>& query,
-                                             TimePoint now, const std::string& dlr_token) {
-  if (!dlr_token.empty()) {
-    // Compared in full whatever differs first, so that timing tells nothing of the token.
-    auto t = query.find("token");
-    std::string given = t == query.end() ? "" : t->second;
-    unsigned diff = given.size() != dlr_token.size() ? 1 : 0;
-    for (size_t i = 0; i < dlr_token.size(); ++i)
-      diff |= static_cast<unsigned char>(i < given.size() ? given[i] : 0) ^
-              static_cast<unsigned char>(dlr_token[i]);
-    if (diff != 0) return std::nullopt;
-  }
-  auto id = query.find("id");
-  auto type = query.find("type");
-  if (id == query.end() || id->second.empty() || type == query.end()) return std::nullopt;
-  store::Receipt r;
-  r.message_id_keys = {id->second};
-  r.at_ms = to_unix_ms(now);
-  // Kannel's report types (user guide, dlr-mask): the state names are SMPP's (Appendix B).
-  if (type->second == "1") {
-    r.state = "DELIVRD";
-  } else if (type->second == "2") {
-    r.state = "UNDELIV";
-  } else if (type->second == "4") {
-    r.state = "ENROUTE";  // buffered: queued on the SMSC
-    r.final = false;
-  } else if (type->second == "8") {
-    r.state = "ACCEPTD";  // the SMSC took it
-    r.final = false;
-  } else if (type->second == "16") {
-    r.state = "REJECTD";  // the SMSC refused it
-  } else {
-    return std::nullopt;
-  }
-  return r;
 }
 
 }  // namespace capcast::dispatch::http_sms

@@ -174,8 +174,13 @@ class MqttChannel::Impl final : public ::mqtt::iaction_listener, public ::mqtt::
     auto key = reinterpret_cast<uintptr_t>(tok.get_user_context());
     if (tok.get_type() == ::mqtt::token::Type::CONNECT) {
       int receive_max = 65'535;
+      bool session_present = false;
       try {
-        const auto& props = tok.get_connect_response().get_properties();
+        const auto& response = tok.get_connect_response();
+        // MQTT 5.0 §3.2.2.1.1 / MQTT 3.1.1 §3.2.2.2: the broker kept this client id's session,
+        // so the in-flight QoS 1/2 handshakes that Paho restored from persistence_dir resume.
+        session_present = response.is_session_present();
+        const auto& props = response.get_properties();
         if (props.contains(::mqtt::property::RECEIVE_MAXIMUM)) {
           receive_max = ::mqtt::get<uint16_t>(props, ::mqtt::property::RECEIVE_MAXIMUM);
         }
@@ -189,8 +194,11 @@ class MqttChannel::Impl final : public ::mqtt::iaction_listener, public ::mqtt::
         backoff_ = std::chrono::milliseconds(0);
       }
       connected_ = true;
-      spdlog::info("mqtt channel: connected to {} as {} (MQTT {}, window {})", o_.broker.server,
-                   o_.client_id, o_.mqtt_version == 5 ? "5" : "3.1.1", max_window());
+      spdlog::info("mqtt channel: connected to {} as {} (MQTT {}, window {}, {})", o_.broker.server,
+                   o_.client_id, o_.mqtt_version == 5 ? "5" : "3.1.1", max_window(),
+                   o_.persistence_dir.empty() ? "clean session"
+                   : session_present          ? "session resumed"
+                                              : "new session");
       if (receive_max < o_.max_inflight) {
         spdlog::warn(
             "mqtt channel: {} allows {} messages in flight (Receive Maximum), max_inflight is "

@@ -46,7 +46,8 @@ struct MqttOptions {
   Duration timeout{10'000};  // connect, and each attempt's acknowledgements
   int max_inflight = 1000;
   // Paho's file persistence and a persistent session: a QoS 1/2 handshake interrupted by a
-  // restart is completed afterwards. Empty: a clean session; the outbox alone re-sends.
+  // restart is completed afterwards, and the outbox re-sends its delivery too (not exactly once:
+  // docs/CHANNELS.md). Empty: a clean session; the outbox alone re-sends.
   std::string persistence_dir;
   bool expiry = true;  // MQTT 5 Message Expiry Interval from CAP <expires>
   bool wis2 = false;   // publish WIS2 Notification Messages instead of the CAP

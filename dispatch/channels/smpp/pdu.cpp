@@ -17,7 +17,6 @@ constexpr std::pair<uint32_t, std::string_view> kOtherCommands[] = {
     {cmd::kCancelSm, "cancel_sm"},
     {cmd::kOutbind, "outbind"},
     {cmd::kAlertNotification, "alert_notification"},
-    {cmd::kDataSm, "data_sm"},
 };
 
 // SMPP 3.4 Table 5-2 (0xC0-0xC4 under their 3.4 names; SMPP 5.0 renamed them ..TLV..).

@@ -52,6 +52,7 @@ inline constexpr uint32_t kSubmitMulti = 0x00000021;
 inline constexpr uint32_t kSubmitMultiResp = 0x80000021;
 inline constexpr uint32_t kAlertNotification = 0x00000102;
 inline constexpr uint32_t kDataSm = 0x00000103;
+inline constexpr uint32_t kDataSmResp = 0x80000103;
 }  // namespace cmd
 
 // command_status values (SMPP 3.4 §5.1.3, Table 5-2), the ones an ESME meets.
@@ -180,6 +181,24 @@ struct MessageIdResp {
 };
 using SubmitSmResp = MessageIdResp;
 using DeliverSmResp = MessageIdResp;
+using DataSmResp = MessageIdResp;  // SMPP 3.4 §4.7.2: message_id, then TLVs
+
+// data_sm (SMPP 3.4 §4.7.1): submit_sm's addressing with a reduced body and no short_message;
+// the user data, when any, is in message_payload. An SMSC may send delivery receipts as data_sm
+// (esm_class 0x04, receipted_message_id and message_state TLVs) instead of deliver_sm.
+struct DataSm {
+  std::string service_type;  // <= 6
+  uint8_t source_addr_ton = 0;
+  uint8_t source_addr_npi = 0;
+  std::string source_addr;  // <= 65 (21 in submit_sm)
+  uint8_t dest_addr_ton = 0;
+  uint8_t dest_addr_npi = 0;
+  std::string destination_addr;  // <= 65
+  uint8_t esm_class = 0;
+  uint8_t registered_delivery = 0;
+  uint8_t data_coding = 0;
+  Tlvs tlvs;
+};
 
 // One dest_address of a submit_multi (SMPP 3.4 §4.5.1.1): an SME address (dest_flag 1) or a
 // distribution list name (dest_flag 2, the name in `address`, <= 21).
@@ -229,8 +248,8 @@ struct SubmitMultiResp {
 // command_status that carries no body (SMPP 3.4 §4.4.2: the body is not returned on error).
 using Empty = std::monostate;
 
-using Body =
-    std::variant<Empty, Bind, BindResp, SubmitSm, MessageIdResp, SubmitMulti, SubmitMultiResp>;
+using Body = std::variant<Empty, Bind, BindResp, SubmitSm, MessageIdResp, SubmitMulti,
+                          SubmitMultiResp, DataSm>;
 
 // One PDU: the header (command_length is computed by encode) and its body, whose type must be
 // the one its command_id has (above).

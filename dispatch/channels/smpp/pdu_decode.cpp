@@ -214,6 +214,20 @@ bool read_body(Reader& r, Kind kind, Body& body) {
       body = std::move(s);
       return true;
     }
+    case Kind::kData: {
+      // SMPP 3.4 §4.7.1: no protocol_id, priority, times or short_message.
+      DataSm d;
+      if (!(r.cstr(d.service_type, kServiceType) && r.u8(d.source_addr_ton, "source_addr_ton") &&
+            r.u8(d.source_addr_npi, "source_addr_npi") && r.cstr(d.source_addr, kDataSourceAddr) &&
+            r.u8(d.dest_addr_ton, "dest_addr_ton") && r.u8(d.dest_addr_npi, "dest_addr_npi") &&
+            r.cstr(d.destination_addr, kDataDestAddr) && r.u8(d.esm_class, "esm_class") &&
+            r.u8(d.registered_delivery, "registered_delivery") &&
+            r.u8(d.data_coding, "data_coding") && r.tlvs(d.tlvs))) {
+        return false;
+      }
+      body = std::move(d);
+      return true;
+    }
     case Kind::kMultiResp: {
       SubmitMultiResp m;
       uint8_t n = 0;

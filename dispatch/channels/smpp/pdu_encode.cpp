@@ -137,6 +137,18 @@ void write_body(Writer& w, const Body& body) {
       }
     }
     write_sm_tail(w, *sm);
+  } else if (const auto* d = std::get_if<DataSm>(&body)) {
+    w.cstr(d->service_type, kServiceType);
+    w.u8(d->source_addr_ton);
+    w.u8(d->source_addr_npi);
+    w.cstr(d->source_addr, kDataSourceAddr);
+    w.u8(d->dest_addr_ton);
+    w.u8(d->dest_addr_npi);
+    w.cstr(d->destination_addr, kDataDestAddr);
+    w.u8(d->esm_class);
+    w.u8(d->registered_delivery);
+    w.u8(d->data_coding);
+    w.tlvs(d->tlvs);
   } else if (const auto* mr = std::get_if<SubmitMultiResp>(&body)) {
     w.cstr(mr->message_id, kMessageId);
     if (mr->unsuccess.size() > kMaxDests) {

@@ -15,12 +15,14 @@
 namespace capcast::dispatch::smpp::detail {
 
 // What body a command_id carries; the value is the index of that alternative in Body.
-enum class Kind : size_t { kEmpty, kBind, kBindResp, kSm, kMsgIdResp, kMulti, kMultiResp };
+enum class Kind : size_t { kEmpty, kBind, kBindResp, kSm, kMsgIdResp, kMulti, kMultiResp, kData };
 static_assert(
     std::is_same_v<std::variant_alternative_t<static_cast<size_t>(Kind::kMultiResp), Body>,
                    SubmitMultiResp>);
 static_assert(
     std::is_same_v<std::variant_alternative_t<static_cast<size_t>(Kind::kSm), Body>, SubmitSm>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<static_cast<size_t>(Kind::kData), Body>, DataSm>);
 
 struct CommandInfo {
   uint32_t id;
@@ -29,8 +31,9 @@ struct CommandInfo {
   Kind kind;
 };
 
-// The PDUs this codec decodes. query_sm, replace_sm, cancel_sm, outbind, alert_notification and
-// data_sm are not used by the SMS channel: they decode as unknown (answered ESME_RINVCMDID).
+// The PDUs this codec decodes. query_sm, replace_sm, cancel_sm, outbind and alert_notification
+// are not used by the SMS channel: they decode as unknown (answered ESME_RINVCMDID). data_sm is
+// decoded because SMSCs send delivery receipts in it.
 inline constexpr CommandInfo kCommands[] = {
     {cmd::kGenericNack, "generic_nack", "§4.3.1", Kind::kEmpty},
     {cmd::kBindReceiver, "bind_receiver", "§4.1.3", Kind::kBind},
@@ -49,6 +52,8 @@ inline constexpr CommandInfo kCommands[] = {
     {cmd::kEnquireLinkResp, "enquire_link_resp", "§4.11.2", Kind::kEmpty},
     {cmd::kSubmitMulti, "submit_multi", "§4.5.1", Kind::kMulti},
     {cmd::kSubmitMultiResp, "submit_multi_resp", "§4.5.2", Kind::kMultiResp},
+    {cmd::kDataSm, "data_sm", "§4.7.1", Kind::kData},
+    {cmd::kDataSmResp, "data_sm_resp", "§4.7.2", Kind::kMsgIdResp},
 };
 
 inline const CommandInfo* find_command(uint32_t id) {
@@ -73,6 +78,10 @@ inline constexpr CField kSystemType{"system_type", 13, "SMPP 3.4 §5.2.3", statu
 inline constexpr CField kAddressRange{"address_range", 41, "SMPP 3.4 §5.2.7", status::kSysErr};
 inline constexpr CField kSourceAddr{"source_addr", 21, "SMPP 3.4 §5.2.8", status::kInvSrcAdr};
 inline constexpr CField kDestAddr{"destination_addr", 21, "SMPP 3.4 §5.2.9", status::kInvDstAdr};
+// data_sm's addresses are longer (SMPP 3.4 §4.7.1: Var. max 65).
+inline constexpr CField kDataSourceAddr{"source_addr", 65, "SMPP 3.4 §4.7.1", status::kInvSrcAdr};
+inline constexpr CField kDataDestAddr{"destination_addr", 65, "SMPP 3.4 §4.7.1",
+                                      status::kInvDstAdr};
 inline constexpr CField kDlName{"dl_name", 21, "SMPP 3.4 §4.5.1.1", status::kInvDlName};
 inline constexpr CField kServiceType{"service_type", 6, "SMPP 3.4 §5.2.11", status::kInvSerTyp};
 inline constexpr CField kSchedule{"schedule_delivery_time", 17, "SMPP 3.4 §7.1", status::kInvSched};

@@ -132,46 +132,73 @@ ReceiptText parse_receipt_text(std::string_view s) {
   return out;
 }
 
-bool is_receipt(const DeliverSm& d) {
-  return (d.esm_class & 0x3C) == 0x04;
+namespace {
+
+bool is_receipt(uint8_t esm_class) {
+  return (esm_class & 0x3C) == 0x04;
 }
 
-Result<Receipt> parse_receipt(const DeliverSm& d) {
-  if (!is_receipt(d)) {
+// The receipt of a deliver_sm or data_sm (`pdu` names it in errors), from its esm_class, its
+// text and its TLVs.
+Result<Receipt> parse_receipt(std::string_view pdu, uint8_t esm_class, std::string_view text,
+                              const Tlvs& tlvs) {
+  if (!is_receipt(esm_class)) {
     char b[8];
-    std::snprintf(b, sizeof b, "0x%02X", d.esm_class);
-    return invalid_argument(std::string("deliver_sm: esm_class ") + b +
+    std::snprintf(b, sizeof b, "0x%02X", esm_class);
+    return invalid_argument(std::string(pdu) + ": esm_class " + b +
                             " is not a delivery receipt (0x04, SMPP 3.4 §5.2.12)");
   }
   Receipt r;
-  r.text = parse_receipt_text(d.short_message);
-  if (auto id = tlv_string(d.tlvs, tag::kReceiptedMessageId); id && !trim(*id).empty()) {
+  r.text = parse_receipt_text(text);
+  if (auto id = tlv_string(tlvs, tag::kReceiptedMessageId); id && !trim(*id).empty()) {
     r.id = std::string(trim(*id));
   } else {
     r.id = r.text.id;
   }
   if (r.id.empty()) {
-    return invalid_argument(
-        "deliver_sm receipt: no receipted_message_id TLV and no id: in the text (SMPP 3.4 "
-        "Appendix B)");
+    return invalid_argument(std::string(pdu) +
+                            " receipt: no receipted_message_id TLV and no id: in the text (SMPP "
+                            "3.4 Appendix B)");
   }
   std::optional<MessageState> state;
-  if (auto v = tlv_int(d.tlvs, tag::kMessageState)) state = state_from_message_state(*v);
+  if (auto v = tlv_int(tlvs, tag::kMessageState)) state = state_from_message_state(*v);
   if (!state) state = parse_stat(r.text.stat);
   if (!state) {
-    return invalid_argument("deliver_sm receipt " + r.id + ": no message_state TLV and stat: '" +
-                            r.text.stat + "' is not a known state (SMPP 3.4 Appendix B)");
+    return invalid_argument(std::string(pdu) + " receipt " + r.id +
+                            ": no message_state TLV and stat: '" + r.text.stat +
+                            "' is not a known state (SMPP 3.4 Appendix B)");
   }
   r.state = *state;
   r.final = is_final(*state);
   r.err = r.text.err;
-  if (const Tlv* t = find_tlv(d.tlvs, tag::kNetworkErrorCode); t && t->value.size() == 3) {
+  if (const Tlv* t = find_tlv(tlvs, tag::kNetworkErrorCode); t && t->value.size() == 3) {
     const auto b = [&](size_t i) {
       return static_cast<uint32_t>(static_cast<uint8_t>(t->value[i]));
     };
     r.network_error = (b(0) << 16) | (b(1) << 8) | b(2);
   }
   return r;
+}
+
+}  // namespace
+
+bool is_receipt(const DeliverSm& d) {
+  return is_receipt(d.esm_class);
+}
+
+bool is_receipt(const DataSm& d) {
+  return is_receipt(d.esm_class);
+}
+
+Result<Receipt> parse_receipt(const DeliverSm& d) {
+  return parse_receipt("deliver_sm", d.esm_class, d.short_message, d.tlvs);
+}
+
+Result<Receipt> parse_receipt(const DataSm& d) {
+  // SMPP 3.4 §4.7.1: no short_message; an SMSC that writes the Appendix B text puts it in
+  // message_payload (§5.3.2.32).
+  const Tlv* payload = find_tlv(d.tlvs, tag::kMessagePayload);
+  return parse_receipt("data_sm", d.esm_class, payload != nullptr ? payload->value : "", d.tlvs);
 }
 
 std::string canonical_message_id(std::string_view id) {

@@ -1,5 +1,6 @@
-// SMSC delivery receipts: a deliver_sm with esm_class message type 0x04 (SMPP 3.4 §5.2.12)
-// that tells the fate of a message submitted earlier. The SMS channel matches it to the
+// SMSC delivery receipts: a deliver_sm (or a data_sm, SMPP 3.4 §4.7.1, which some SMSCs use
+// instead) with esm_class message type 0x04 (SMPP 3.4 §5.2.12) that tells the fate of a
+// message submitted earlier. The SMS channel matches it to the
 // message_id of that submit_sm_resp and records the outcome. Pure functions, thread-safe.
 //
 // The receipt's short_message text is "vendor specific" (SMPP 3.4 Appendix B gives only an
@@ -8,7 +9,8 @@
 //   err:E text:...
 // Keys in any order, any of them missing, in any case; dates with or without seconds. The TLVs
 // receipted_message_id (0x001E) and message_state (0x0427), when present, win over the text
-// (SMPP 3.4 §5.3.2.12, §5.3.2.35).
+// (SMPP 3.4 §5.3.2.12, §5.3.2.35). A data_sm has no short_message: its TLVs, else the text in
+// its message_payload TLV, give the id and state.
 #pragma once
 
 #include <cstdint>
@@ -70,12 +72,15 @@ struct Receipt {
   ReceiptText text;                       // the text's fields
 };
 
-// True when a deliver_sm is a delivery receipt: esm_class bits 2-5 equal 0001 (value 0x04).
+// True when a deliver_sm or data_sm is a delivery receipt: esm_class bits 2-5 equal 0001
+// (value 0x04).
 bool is_receipt(const DeliverSm& deliver_sm);
+bool is_receipt(const DataSm& data_sm);
 
-// The receipt in a deliver_sm. Fails when it is not a receipt, or when neither the TLVs nor the
-// text give an id and a known state.
+// The receipt in a deliver_sm or data_sm. Fails when it is not a receipt, or when neither the
+// TLVs nor the text give an id and a known state; the error names the PDU.
 Result<Receipt> parse_receipt(const DeliverSm& deliver_sm);
+Result<Receipt> parse_receipt(const DataSm& data_sm);
 
 // Message ids: SMSCs write the id of one message in hex in submit_sm_resp and in decimal in the
 // receipt (or the reverse), with leading zeros, in either case (Kannel's msg-id-type exists for

@@ -37,8 +37,11 @@ std::string status_text(uint32_t status) {
 
 }  // namespace
 
-Session::Session(SessionOptions options, OnDeliver on_deliver)
-    : o_(std::move(options)), on_deliver_(std::move(on_deliver)), rate_(o_.rate) {
+Session::Session(SessionOptions options, OnDeliver on_deliver, OnData on_data)
+    : o_(std::move(options)),
+      on_deliver_(std::move(on_deliver)),
+      on_data_(std::move(on_data)),
+      rate_(o_.rate) {
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
 
@@ -341,14 +344,24 @@ void Session::handle(const Pdu& pdu) {
       answer(Pdu{cmd::kDeliverSmResp, 0, pdu.sequence, MessageIdResp{}});
       return;
     }
+    case cmd::kDataSm: {
+      {
+        std::lock_guard lock(mu_);
+        ++stats_.data_sm;
+      }
+      if (const auto* d = std::get_if<DataSm>(&pdu.body); d != nullptr && on_data_) on_data_(*d);
+      // SMPP 3.4 §4.7.2: data_sm_resp carries a message_id; an ESME has none to give: empty.
+      answer(Pdu{cmd::kDataSmResp, 0, pdu.sequence, MessageIdResp{}});
+      return;
+    }
     case cmd::kUnbind:
       answer(Pdu{cmd::kUnbindResp, 0, pdu.sequence, Empty{}});
       pump_writes(Clock::now());
       close_connection("the SMSC unbound");
       return;
     default: {
-      // SMPP 3.4 §4.3: a request we do not support (data_sm, query_sm from an SMSC, outbind on
-      // a bound session): generic_nack, ESME_RINVCMDID.
+      // SMPP 3.4 §4.3: a request we do not support (a bind or submit_sm from the SMSC, say):
+      // generic_nack, ESME_RINVCMDID.
       answer(Pdu{cmd::kGenericNack, status::kInvCmdId, pdu.sequence, Empty{}});
       std::lock_guard lock(mu_);
       ++stats_.generic_nacks_sent;

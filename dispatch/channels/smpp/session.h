@@ -1,7 +1,7 @@
 // One SMPP 3.4 session (a bind) of the SMS channel: a TCP connection to the SMSC, bound as a
 // transmitter or transceiver, with a window of outstanding requests matched to their responses
 // by sequence number. Its own I/O thread connects, binds, writes, reads, answers the SMSC's
-// enquire_link, deliver_sm and unbind, sends enquire_link when the link is idle, times out
+// enquire_link, deliver_sm, data_sm and unbind, sends enquire_link when the link is idle, times out
 // requests that get no response, and reconnects with backoff when the connection is lost
 // (SMPP 3.4 §2.2 sessions, §2.4 operations, §2.7 enquire_link; §3.2.1 windowing is left to the
 // ESME: here `window`). The codec is pdu.h; what to send and how to classify the answers is the
@@ -53,6 +53,7 @@ struct SessionStats {
   int64_t enquire_links_sent = 0;
   int64_t enquire_links_answered = 0;  // the SMSC's, answered by us
   int64_t deliver_sm = 0;              // received (receipts and MO)
+  int64_t data_sm = 0;                 // received (receipts and MO), answered data_sm_resp
   int64_t generic_nacks_sent = 0;      // for undecodable PDUs
   int64_t connection_losses = 0;
 };
@@ -65,8 +66,11 @@ class Session {
   // A deliver_sm from the SMSC (a delivery receipt or a mobile-originated message); answered
   // with deliver_sm_resp after this returns.
   using OnDeliver = std::function<void(const DeliverSm&)>;
+  // A data_sm from the SMSC (a receipt some SMSCs send instead of deliver_sm, or MO data);
+  // answered with data_sm_resp (ESME_ROK, message_id empty) after this returns.
+  using OnData = std::function<void(const DataSm&)>;
 
-  Session(SessionOptions options, OnDeliver on_deliver);
+  Session(SessionOptions options, OnDeliver on_deliver, OnData on_data = nullptr);
   // Unbinds (waiting up to a second for unbind_resp), closes, and fails what is outstanding.
   ~Session();
   Session(const Session&) = delete;
@@ -110,6 +114,7 @@ class Session {
 
   SessionOptions o_;
   OnDeliver on_deliver_;
+  OnData on_data_;
   std::atomic<bool> bound_{false};
   std::atomic<bool> stop_{false};
   std::thread thread_;

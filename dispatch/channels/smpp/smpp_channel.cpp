@@ -20,8 +20,9 @@ class SmppChannel::Impl {
     for (int i = 0; i < o_.binds; ++i) {
       SessionOptions so = o_.session;
       so.name = o_.url.host + ":" + std::to_string(o_.url.port) + "#" + std::to_string(i + 1);
-      sessions_.push_back(
-          std::make_unique<Session>(so, [this](const DeliverSm& d) { on_deliver(d); }));
+      sessions_.push_back(std::make_unique<Session>(
+          so, [this](const DeliverSm& d) { on_deliver(d); },
+          [this](const DataSm& d) { on_data(d); }));
     }
     for (auto& s : sessions_)
       s->start();
@@ -327,7 +328,22 @@ class SmppChannel::Impl {
       spdlog::info("smpp {}: a mobile-originated message was received and ignored", o_.url.host);
       return;
     }
-    auto r = parse_receipt(d);
+    record(parse_receipt(d), d.source_addr);
+  }
+
+  // Some SMSCs send receipts as data_sm (SMPP 3.4 §4.7.1): matched like deliver_sm's.
+  void on_data(const DataSm& d) {
+    if (!is_receipt(d)) {
+      // Mobile-originated data: answered ESME_ROK by the session, not handled; no number logged.
+      spdlog::debug("smpp {}: a mobile-originated data_sm was received and ignored", o_.url.host);
+      return;
+    }
+    record(parse_receipt(d), d.source_addr);
+  }
+
+  // A receipt's state on the part whose submit_sm_resp gave its id. `source` is the receipt's
+  // source_addr: the person's number.
+  void record(const Result<Receipt>& r, const std::string& source) {
     if (!r.ok()) {
       spdlog::warn("smpp {}: unreadable delivery receipt: {}", o_.url.host, r.status().message());
       return;
@@ -339,7 +355,7 @@ class SmppChannel::Impl {
       // destination (its source_addr).
       size_t n = out.message_id_keys.size();
       for (size_t i = 0; i < n; ++i)
-        out.message_id_keys.push_back(out.message_id_keys[i] + "@" + d.source_addr);
+        out.message_id_keys.push_back(out.message_id_keys[i] + "@" + source);
     }
     out.state = std::string(state_name(r->state));
     out.final = r->final;

@@ -68,6 +68,15 @@ using ReceiptSink = std::function<void(store::Receipt)>;
 // Called exactly once per submit(), with the attempt's outcome, from any thread.
 using Done = std::function<void(Outcome)>;
 
+// A request a channel's peer makes to capcast's HTTP server about earlier messages (a delivery
+// report at /api/v1/dlr/{channel}).
+struct CallbackRequest {
+  std::string method;                         // "GET" or "POST"
+  std::map<std::string, std::string> params;  // query and form fields, the first value of each
+  std::string content_type;                   // as sent, e.g. "application/json"
+  std::string body;                           // as sent (a JSON report); empty for a GET
+};
+
 class Channel {
  public:
   virtual ~Channel() = default;
@@ -99,12 +108,11 @@ class Channel {
   // channel keeps state of its own in (cell broadcast: each incident's serial numbers and what
   // is on air). nullptr detaches it. A channel that needs it fails its attempts without it.
   virtual void set_store(store::Store* store) { (void)store; }
-  // A request the peer makes to capcast's HTTP server about earlier messages (a Kannel delivery
-  // report at /api/v1/dlr/{channel}), as its query (or form) parameters: the HTTP status to
-  // answer, or nullopt when this channel takes no such requests. Called from the server's
-  // threads: must be thread-safe.
-  virtual std::optional<int> http_callback(const std::map<std::string, std::string>& query) {
-    (void)query;
+  // A request the peer makes to capcast's HTTP server about earlier messages (a delivery report
+  // at /api/v1/dlr/{channel}): the HTTP status to answer, or nullopt when this channel takes no
+  // such requests. Called from the server's threads: must be thread-safe.
+  virtual std::optional<int> http_callback(const CallbackRequest& request) {
+    (void)request;
     return std::nullopt;
   }
 };

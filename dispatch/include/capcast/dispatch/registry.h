@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct NamedChannel {
   Duration backoff_max{0};
   int window = 0;   // attempts outstanding at once; 0: the channel's own maximum
   double rate = 0;  // attempts per second at most; 0: unlimited
+  // cancel_pending, when configured (store::Store::set_cancel_pending); unset: the defaults.
+  std::optional<store::CancelPending> cancel_pending;
 };
 
 // Builds every configured channel; the Status lists each one that could not be built.

@@ -109,6 +109,18 @@ struct NewAlert {
   std::vector<ChannelRecipients> recipients;
 };
 
+// What a Cancel (CAP 1.2 §3.2.1 msgType) with NewAlert::follow_references does, on one
+// channel, for a target (the channel, or one person on a channel to people) whose delivery of
+// an alert it cancels was still pending (not attempted yet, or waiting for a retry). Either way
+// that delivery is dead-lettered ("cancelled by (sender, identifier) before delivery").
+enum class CancelPending {
+  // The target gets no Cancel either: it never heard of the alert. Default for deliveries to
+  // people (recipient_id <> 0).
+  kCancel,
+  // The target gets the Cancel instead. Default for channel-level deliveries (recipient_id 0).
+  kNotify,
+};
+
 struct AlertRow {
   int64_t id = 0;
   std::string sender;
@@ -264,7 +276,8 @@ class Store {
   // an Update), and their deliveries not yet attempted are dead-lettered with the reason, since
   // the newer message replaces them. A reference to an alert not stored yet is kept and applied
   // when that alert arrives: it is then stored superseded or cancelled, with its deliveries
-  // dead-lettered, so arrival order does not decide what is sent.
+  // dead-lettered, so arrival order does not decide what is sent. What a Cancel with
+  // follow_references sends where its alerts were still pending: set_cancel_pending.
   virtual Result<AcceptResult> accept_alert(const NewAlert& alert,
                                             const std::vector<std::string>& channels) = 0;
   // The newest alerts by sent time, at most `limit`.
@@ -331,6 +344,10 @@ class Store {
   // this when it gets the store (issue 7, accepted alert -> WRITE-REPLACE latency: one fsync,
   // not two). on = false: no longer.
   virtual void cbs_allocate_on_accept(const std::string& channel, bool on) = 0;
+  // Sets `channel`'s CancelPending policy for the Cancels accept_alert takes from then on
+  // (the dispatch engine passes each channel's configured cancel_pending once, at start).
+  // A channel never set keeps the defaults (CancelPending).
+  virtual void set_cancel_pending(const std::string& channel, CancelPending policy) = 0;
   // Records what was done once the peers confirmed it: the incident's update number and the
   // messages on air (opaque text: the channel's own JSON; "[]" when none), and that `alert`
   // belongs to the incident. An incident with nothing on air frees its message code.
