@@ -173,6 +173,7 @@ class Timed final : public dispatch::Channel {
     });
   }
   bool ready() override { return inner_->ready(); }
+  void flush() override { inner_->flush(); }
   bool null_ = std::getenv("CAPCAST_BENCH_NULL") != nullptr;
   int max_window() const override { return null_ ? 1000 : inner_->max_window(); }
   std::mutex mu;

@@ -182,6 +182,9 @@ std::vector<Key> http_sms_keys(bool kannel) {
                      "where a delivery report names the message: a JSON pointer (/message_id) "
                      "into a JSON body, or a query/form field; empty: no reports taken"));
   keys.push_back(str("dlr_status", "", "where a report's status is: a JSON pointer or a field"));
+  keys.push_back(str("dlr_list", "",
+                     "where a JSON body holds several reports: a JSON pointer to their array "
+                     "(/results); dlr_id and dlr_status are then pointers within each"));
   keys.push_back(list("dlr_delivered", {"delivered", "DELIVRD"},
                       "report statuses that mean delivered (any case)"));
   keys.push_back(

@@ -292,6 +292,43 @@ class BlockedChannel final : public Channel {
   int entered_ = 0;
 };
 
+// A channel that writes only when told the batch is complete, as the SMPP channel's binds do:
+// what submit() queued goes out (and is answered) at flush().
+class BatchingChannel final : public Channel {
+ public:
+  Outcome deliver(const Message&) override { return Delivered{}; }
+  void submit(const Message& m, Done done) override {
+    std::lock_guard lock(mu_);
+    queued_.emplace_back(m.delivery_id, std::move(done));
+  }
+  void flush() override {
+    std::vector<std::pair<int64_t, Done>> now;
+    {
+      std::lock_guard lock(mu_);
+      now.swap(queued_);
+      ++flushes_;
+      largest_ = std::max(largest_, now.size());
+    }
+    for (auto& [id, done] : now)
+      done(Delivered{});
+  }
+  int max_window() const override { return 16; }
+  size_t queued() {
+    std::lock_guard lock(mu_);
+    return queued_.size();
+  }
+  size_t largest_batch() {
+    std::lock_guard lock(mu_);
+    return largest_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<int64_t, Done>> queued_;
+  size_t flushes_ = 0;
+  size_t largest_ = 0;
+};
+
 store::NewAlert numbered(int i) {
   return new_alert("N-" + std::to_string(i));
 }
@@ -394,6 +431,21 @@ TEST_CASE("lanes: at most the window is outstanding, the rest waits in the outbo
   CHECK(m.attempts == 40);
   CHECK(m.latency_count == 40);
   CHECK(m.in_flight == 0);
+}
+
+TEST_CASE(
+    "lanes: each batch of submits is followed by flush(), so a channel may hold them till then") {
+  LaneRig rig;
+  rig.add("batching", std::make_unique<BatchingChannel>());
+  auto* ch = static_cast<BatchingChannel*>(rig.channels[0].channel.get());
+  rig.start();
+  rig.accept(100);
+  // Nothing is answered before its flush: without one after each claim, none would arrive.
+  REQUIRE(eventually([&] { return rig.delivered_on("batching") == 100; }));
+  CHECK(ch->queued() == 0);
+  CHECK(ch->largest_batch() > 1);  // handed over in batches, not one by one
+  CHECK(ch->largest_batch() <= 16);
+  CHECK(rig.store->stats()->deliveries_delivered == 100);
 }
 
 TEST_CASE("lanes: the rate limit bounds attempts per second") {

@@ -432,6 +432,78 @@ TEST_CASE("http_sms: a generic gateway's report through the channel reaches the 
   CHECK(got[1].final);
 }
 
+TEST_CASE("http_sms: several reports in one JSON body, at dlr_list or as the body's array") {
+  auto listed = must(
+      "url = \"http+sms://127.0.0.1:1/send\"\nbody = \"{to}{text}\"\n"
+      "dlr_list = \"/results\"\ndlr_id = \"/messageId\"\ndlr_status = \"/status/name\"\n"
+      "dlr_delivered = [\"DELIVERED_TO_HANDSET\"]\ndlr_failed = [\"EXPIRED\"]\n");
+  // As gateways that batch their reports send them: one element without a status is skipped,
+  // the others are read in order.
+  auto r = generic_receipts(listed, post_json(R"({"results":[
+      {"messageId":"m-1","to":"+254700000001","status":{"name":"DELIVERED_TO_HANDSET"}},
+      {"messageId":"m-2","to":"+254700000002"},
+      {"messageId":77,"status":{"name":"EXPIRED"}},
+      {"messageId":"m-4","status":{"name":"PENDING_ENROUTE"}}]})"),
+                            kNow);
+  INFO(r.status().message());
+  REQUIRE(r.ok());
+  CHECK(r->unreadable == 1);
+  REQUIRE(r->receipts.size() == 3);
+  CHECK(r->receipts[0].message_id_keys == std::vector<std::string>{"m-1"});
+  CHECK(r->receipts[0].state == "DELIVRD");
+  CHECK(r->receipts[0].final);
+  CHECK(r->receipts[1].message_id_keys == std::vector<std::string>{"77"});
+  CHECK(r->receipts[1].state == "EXPIRED");
+  CHECK(r->receipts[1].final);
+  CHECK(r->receipts[2].state == "PENDING_ENROUTE");
+  CHECK_FALSE(r->receipts[2].final);
+  // No array where dlr_list says, or not one readable report: refused (the gateway sends them
+  // again), and the reason names where, not what (a report may carry the number).
+  auto none = generic_receipts(listed, post_json(R"({"results":{"messageId":"m-1"}})"), kNow);
+  REQUIRE_FALSE(none.ok());
+  CHECK_THAT(none.status().message(), Catch::Contains("array of reports at /results"));
+  auto unreadable =
+      generic_receipts(listed, post_json(R"({"results":[{"to":"+254700000001"}]})"), kNow);
+  REQUIRE_FALSE(unreadable.ok());
+  CHECK_THAT(unreadable.status().message(),
+             Catch::Contains("1 reports") && !Catch::Contains("2547"));
+
+  // Without dlr_list a body that is itself an array is a list; an object is one report.
+  auto plain = must(
+      "url = \"http+sms://127.0.0.1:1/send\"\nbody = \"{to}{text}\"\n"
+      "dlr_id = \"/id\"\ndlr_status = \"/status\"\n");
+  auto arr = generic_receipts(
+      plain, post_json(R"([{"id":"a","status":"delivered"},{"id":"b","status":"failed"}])"), kNow);
+  REQUIRE(arr.ok());
+  REQUIRE(arr->receipts.size() == 2);
+  CHECK(arr->receipts[1].message_id_keys == std::vector<std::string>{"b"});
+  auto one = generic_receipts(plain, post_json(R"({"id":"a","status":"delivered"})"), kNow);
+  REQUIRE(one.ok());
+  CHECK(one->receipts.size() == 1);
+
+  // Through the channel: each report of the list reaches the sink.
+  HttpSmsChannel ch(listed);
+  std::vector<store::Receipt> got;
+  ch.set_receipt_sink([&](store::Receipt x) { got.push_back(std::move(x)); });
+  CHECK(ch.http_callback(post_json(
+            R"({"results":[{"messageId":"m-1","status":{"name":"DELIVERED_TO_HANDSET"}},
+                           {"messageId":"m-2","status":{"name":"EXPIRED"}}]})")) == 200);
+  CHECK(ch.http_callback(post_json(R"({"results":[]})")) == 400);
+  REQUIRE(got.size() == 2);
+  CHECK(got[1].message_id_keys == std::vector<std::string>{"m-2"});
+
+  // dlr_list is a JSON pointer, and wants dlr_id and dlr_status as pointers too.
+  auto error = [](const std::string& keys) {
+    auto o = options_for("url = \"http+sms://gw/send\"\nbody = \"{to}{text}\"\n" + keys);
+    return o.ok() ? std::string() : o.status().message();
+  };
+  CHECK_THAT(error("dlr_list = \"results\"\ndlr_id = \"/id\"\ndlr_status = \"/s\"\n"),
+             Catch::StartsWith("test.toml:") && Catch::Contains("JSON pointer"));
+  CHECK_THAT(error("dlr_list = \"/r\"\ndlr_id = \"id\"\ndlr_status = \"s\"\n"),
+             Catch::Contains("within each report"));
+  CHECK(error("dlr_list = \"/r\"\ndlr_id = \"/id\"\ndlr_status = \"/s\"\n").empty());
+}
+
 TEST_CASE("http_sms: the channel against an HTTP server standing in for a gateway") {
   httplib::Server server;
   std::mutex mu;

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <optional>
 
 #include "capcast/store/store.h"
 #include "support/helpers.h"
@@ -81,6 +82,96 @@ TEST_CASE("the store runs in WAL mode with foreign keys on") {
   CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+namespace {
+
+// Runs one statement on a second connection to the store's file; the first column of its first
+// row, or nullopt when it returns none.
+std::optional<std::string> other_connection(const std::filesystem::path& p, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(p.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  std::optional<std::string> out;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+// SQLite's plan for `sql` (EXPLAIN QUERY PLAN's details, one per line).
+std::string query_plan(const std::filesystem::path& p, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(p.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) ==
+      SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW)
+      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3)) + std::string("\n");
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the store keeps its hot statements prepared but leaves no read open between calls") {
+  // The claim, the outcomes, find_alert and next_due_ms reuse statements prepared once; one
+  // left stepped but not reset would hold a read transaction open, and no checkpoint could then
+  // move the WAL back into the database (the WAL would grow for as long as capcast runs).
+  test::TempDir dir;
+  auto path = dir / "capcast.db";
+  auto s = open_sqlite(path);
+  REQUIRE(s.ok());
+  Store& store = **s;
+  for (int i = 0; i < 3; ++i) {
+    auto a = store.accept_alert(alert("a" + std::to_string(i)), {"files", "mqtt"});
+    REQUIRE(a.ok());
+    REQUIRE((*store.find_alert(a->alert_id)).has_value());
+  }
+  auto due = store.claim_due(1000, 4);
+  REQUIRE(due.ok());
+  REQUIRE(due->size() == 4);
+  std::vector<Finish> done;
+  for (const auto& d : *due)
+    done.push_back(
+        {d.id, DeliveryState::kDelivered, 1000, "", false, {"id-" + std::to_string(d.id)}});
+  done.back().state = DeliveryState::kRetrying;
+  done.back().next_attempt_ms = 9000;
+  done.back().message_ids.clear();
+  REQUIRE(store.finish_attempts(done).ok());
+  REQUIRE(store.next_due_ms()->has_value());
+  // Twice, so that each statement has been used again after its first reset.
+  REQUIRE(store.claim_due(1000, 1)->size() == 1);
+  REQUIRE(store.find_alert(1)->has_value());
+
+  // 0 = the checkpoint was not blocked by a reader (its first column is "busy").
+  CHECK(other_connection(path, "PRAGMA wal_checkpoint(TRUNCATE)") == "0");
+  // The parts were recorded under the delivery's channel.
+  CHECK(other_connection(path,
+                         "SELECT COUNT(*) FROM delivery_parts WHERE message_id LIKE 'id-%' "
+                         "AND channel IN ('files', 'mqtt')") == "3");
+  // Migration 8: the due index holds only what is due; what is delivered, dead or in flight is
+  // not in it (recording an outcome touches no index of deliveries).
+  CHECK(other_connection(path,
+                         "SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_due WHERE "
+                         "state IN (0, 3)") == "2");
+  auto index_sql =
+      other_connection(path, "SELECT sql FROM sqlite_master WHERE name = 'deliveries_due'");
+  REQUIRE(index_sql.has_value());
+  CHECK(index_sql->find("WHERE state IN (0, 3)") != std::string::npos);
+  // The leases (checked twice a lease period) find the in-flight rows through an index of their
+  // own, not by reading every delivery the outbox ever made.
+  CHECK_THAT(query_plan(path, "SELECT id, claimed_by, claimed_ms FROM deliveries WHERE state = 1"),
+             Catch::Contains("deliveries_in_flight"));
+  CHECK(other_connection(path,
+                         "SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_in_flight "
+                         "WHERE state = 1") == "1");
+  CHECK(*store.recover_in_flight() == 1);
 }
 
 TEST_CASE("alerts are deduplicated on (sender, identifier, sent)") {

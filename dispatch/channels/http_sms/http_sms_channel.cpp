@@ -89,26 +89,33 @@ class HttpSmsChannel::Impl {
   // 400, which shows in the gateway's own logs what capcast's warning says.
   std::optional<int> callback(const CallbackRequest& request) {
     auto now = SystemClock::instance().now();
-    std::optional<store::Receipt> r;
+    std::vector<store::Receipt> got;
     if (o_.kind == Kind::kKannel) {
-      r = kannel_receipt(request.params, now, o_.dlr_token);
+      auto r = kannel_receipt(request.params, now, o_.dlr_token);
       if (!r) {
         spdlog::warn("{}: a delivery report without a known id and type{} was ignored",
                      o_.channel_name, o_.dlr_token.empty() ? "" : ", or without the dlr_token");
         return 400;
       }
+      got.push_back(std::move(*r));
     } else {
       if (o_.dlr_id.empty()) return std::nullopt;
-      auto g = generic_receipt(o_, request, now);
+      auto g = generic_receipts(o_, request, now);
       if (!g.ok()) {
         // The reason names where, never what: a report may carry the number.
         spdlog::warn("{}: {} was ignored", o_.channel_name, g.status().message());
         return 400;
       }
-      r = std::move(*g);
+      if (g->unreadable > 0) {
+        spdlog::warn("{}: {} of {} reports in one request had no id or status and were ignored",
+                     o_.channel_name, g->unreadable, g->unreadable + g->receipts.size());
+      }
+      got = std::move(g->receipts);
     }
     std::lock_guard lock(sink_mu_);
-    if (sink_) sink_(std::move(*r));
+    for (auto& r : got) {
+      if (sink_) sink_(std::move(r));
+    }
     return 200;
   }
 

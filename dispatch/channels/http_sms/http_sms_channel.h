@@ -64,6 +64,10 @@ struct HttpSmsOptions {
   // empty: no reports taken. Statuses compared ignoring ASCII case.
   std::string dlr_id;
   std::string dlr_status;
+  // Where a JSON body holds several reports: a JSON pointer to their array ("/results"); each
+  // report's dlr_id and dlr_status are then pointers within it. A body that is itself an array
+  // is read as one without it.
+  std::string dlr_list;
   std::vector<std::string> dlr_delivered = {"delivered", "DELIVRD"};
   std::vector<std::string> dlr_failed;  // final failures; any other status is not final
   // I/O
@@ -149,6 +153,16 @@ std::string dlr_url(const HttpSmsOptions& o);
 // dlr_failed. Errors name no value from the report (it may hold the number).
 Result<store::Receipt> generic_receipt(const HttpSmsOptions& o, const CallbackRequest& request,
                                        TimePoint now);
+
+// Every report of one request: one, or each element of the array at dlr_list (or of a body
+// that is an array), read as generic_receipt reads one. Elements without an id or a status are
+// skipped and counted; an error when none is readable (the gateway then sends them again).
+struct GenericReports {
+  std::vector<store::Receipt> receipts;
+  int unreadable = 0;
+};
+Result<GenericReports> generic_receipts(const HttpSmsOptions& o, const CallbackRequest& request,
+                                        TimePoint now);
 
 class HttpSmsChannel final : public Channel {
  public:

@@ -59,12 +59,33 @@ std::optional<std::string> field(const std::string& where, const CallbackRequest
   return scalar(json[p]);
 }
 
+// A report's id or status at a JSON pointer within one element of an array of reports.
+std::optional<std::string> at(const nlohmann::json& element, const std::string& where) {
+  if (where.empty() || where[0] != '/' || !element.is_object()) return std::nullopt;
+  nlohmann::json::json_pointer p(where);  // checked when the options were read
+  if (!element.contains(p)) return std::nullopt;
+  return scalar(element[p]);
+}
+
 // A status kept in the outbox: printable ASCII, at most 32 bytes (it is shown and logged).
 std::string state_of(std::string_view status) {
   std::string s;
   for (char c : status.substr(0, 32))
     s += c >= 0x20 && c < 0x7f ? c : '?';
   return s;
+}
+
+store::Receipt receipt_of(const HttpSmsOptions& o, const std::string& id, const std::string& status,
+                          TimePoint now) {
+  store::Receipt r;
+  r.message_id_keys = {id};
+  r.at_ms = to_unix_ms(now);
+  bool delivered = listed(o.dlr_delivered, status);
+  // One word for success whatever the gateway calls it, as Kannel's and SMPP's receipts say;
+  // a failure keeps the gateway's word (expired, rejected, ... tell the operator why).
+  r.state = delivered ? "DELIVRD" : state_of(status);
+  r.final = delivered || listed(o.dlr_failed, status);
+  return r;
 }
 
 }  // namespace
@@ -120,15 +141,53 @@ Result<store::Receipt> generic_receipt(const HttpSmsOptions& o, const CallbackRe
   if (!status || status->empty()) {
     return invalid_argument("a report without a status at " + o.dlr_status);
   }
-  store::Receipt r;
-  r.message_id_keys = {*id};
-  r.at_ms = to_unix_ms(now);
-  bool delivered = listed(o.dlr_delivered, *status);
-  // One word for success whatever the gateway calls it, as Kannel's and SMPP's receipts say;
-  // a failure keeps the gateway's word (expired, rejected, ... tell the operator why).
-  r.state = delivered ? "DELIVRD" : state_of(*status);
-  r.final = delivered || listed(o.dlr_failed, *status);
-  return r;
+  return receipt_of(o, *id, *status, now);
+}
+
+Result<GenericReports> generic_receipts(const HttpSmsOptions& o, const CallbackRequest& request,
+                                        TimePoint now) {
+  if (!token_ok(request.params, o.dlr_token)) {
+    return invalid_argument("a report without the dlr_token");
+  }
+  bool json_fields = !o.dlr_id.empty() && o.dlr_id[0] == '/';
+  if (!json_fields) {
+    auto one = generic_receipt(o, request, now);
+    if (!one.ok()) return one.status();
+    return GenericReports{{std::move(*one)}, 0};
+  }
+  nlohmann::json json = nlohmann::json::parse(request.body, nullptr, false);
+  if (json.is_discarded()) return invalid_argument("a report whose body is not JSON");
+  const nlohmann::json* list = nullptr;
+  if (!o.dlr_list.empty()) {
+    nlohmann::json::json_pointer p(o.dlr_list);  // checked when the options were read
+    if (!json.contains(p) || !json[p].is_array()) {
+      return invalid_argument("a report without an array of reports at " + o.dlr_list);
+    }
+    list = &json[p];
+  } else if (json.is_array()) {
+    list = &json;  // a body that is itself a list of reports
+  }
+  if (list == nullptr) {
+    auto one = generic_receipt(o, request, now);
+    if (!one.ok()) return one.status();
+    return GenericReports{{std::move(*one)}, 0};
+  }
+  GenericReports out;
+  for (const auto& element : *list) {
+    auto id = at(element, o.dlr_id);
+    auto status = at(element, o.dlr_status);
+    if (!id || id->empty() || !status || status->empty()) {
+      ++out.unreadable;
+      continue;
+    }
+    out.receipts.push_back(receipt_of(o, *id, *status, now));
+  }
+  if (out.receipts.empty()) {
+    return invalid_argument("a list of " + std::to_string(list->size()) +
+                            " reports, none with an id at " + o.dlr_id + " and a status at " +
+                            o.dlr_status);
+  }
+  return out;
 }
 
 }  // namespace capcast::dispatch::http_sms

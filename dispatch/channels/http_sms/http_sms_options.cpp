@@ -153,6 +153,7 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
   o.id_regex = s.get_string("id_regex");
   o.dlr_id = s.get_string("dlr_id");
   o.dlr_status = s.get_string("dlr_status");
+  o.dlr_list = s.get_string("dlr_list");
   o.dlr_delivered = s.get_strings("dlr_delivered");
   o.dlr_failed = s.get_strings("dlr_failed");
   if (o.method != "GET" && o.method != "POST" && o.method != "PUT") {
@@ -206,6 +207,18 @@ Result<HttpSmsOptions> http_sms_options(const config::Section& s, const config::
   if (!o.dlr_id.empty()) {
     if (auto st = check_report_field(s, "dlr_id", o.dlr_id); !st.ok()) return st;
     if (auto st = check_report_field(s, "dlr_status", o.dlr_status); !st.ok()) return st;
+  }
+  if (!o.dlr_list.empty()) {
+    if (o.dlr_list[0] != '/') {
+      return config_error(s, "dlr_list",
+                          "a JSON pointer (RFC 6901) to the array of reports, e.g. /results");
+    }
+    if (auto st = check_report_field(s, "dlr_list", o.dlr_list); !st.ok()) return st;
+    if (o.dlr_id.empty() || o.dlr_id[0] != '/' || o.dlr_status[0] != '/') {
+      return config_error(s, "dlr_list",
+                          "a list of reports is read with dlr_id and dlr_status as JSON pointers "
+                          "within each report");
+    }
   }
   for (const auto& d : o.dlr_delivered) {
     for (const auto& f : o.dlr_failed) {

@@ -70,14 +70,23 @@ uint32_t Session::next_sequence() {
   return sequence_;
 }
 
-bool Session::send(Pdu request, Callback cb) {
+bool Session::send(Pdu request, Callback cb, bool defer) {
   {
     std::lock_guard lock(mu_);
     if (!bound_) return false;
     queue_.push_back({std::move(request), std::move(cb)});
+    update_load();
   }
-  wake();
+  if (defer) {
+    deferred_.store(true, std::memory_order_release);
+  } else {
+    wake();
+  }
   return true;
+}
+
+void Session::flush() {
+  if (deferred_.exchange(false, std::memory_order_acq_rel)) wake();
 }
 
 void Session::throttled() {
@@ -87,11 +96,6 @@ void Session::throttled() {
   paused_until_ = std::max(paused_until_, now + o_.throttle_wait);
   if (o_.rate > 0) rate_ = std::max(1.0, rate_ / 2);
   last_throttle_ = now;
-}
-
-size_t Session::load() const {
-  std::lock_guard lock(mu_);
-  return queue_.size() + window_.size();
 }
 
 SessionStats Session::stats() const {
@@ -248,6 +252,7 @@ void Session::close_connection(const std::string& why) {
     std::lock_guard lock(mu_);
     queued.swap(queue_);
     waiting.swap(window_);
+    update_load();
     if (was_bound) ++stats_.connection_losses;
   }
   if (was_bound) spdlog::warn("smpp {}: connection closed: {}", o_.name, why);
@@ -319,6 +324,7 @@ void Session::handle(const Pdu& pdu) {
       }
       cb = std::move(it->second.cb);
       window_.erase(it);
+      update_load();
     }
     if (pdu.command_id == cmd::kGenericNack) {
       spdlog::warn("smpp {}: generic_nack for sequence {}: {}", o_.name, pdu.sequence,
@@ -370,6 +376,39 @@ void Session::handle(const Pdu& pdu) {
   }
 }
 
+void Session::handle_buffered() {
+  // A read brings hundreds of submit_sm_resp at full speed: they are decoded in place and the
+  // buffer is shortened once, not once per PDU (which copied the rest of it each time).
+  size_t used = 0;
+  while (fd_ >= 0) {
+    std::string_view rest = std::string_view(in_).substr(used);
+    auto f = frame(rest);
+    if (f.kind == Frame::Kind::kNeedMore) break;
+    if (f.kind == Frame::Kind::kError) {
+      // The stream cannot be re-synchronised: nack (when we can) and reconnect.
+      spdlog::warn("smpp {}: {}", o_.name, f.error.message());
+      if (auto nack = error_response(f.nack)) answer(*nack);
+      pump_writes(Clock::now());
+      close_connection("malformed data from the SMSC");  // clears in_
+      return;
+    }
+    used += f.length;
+    DecodeError why;
+    auto pdu = decode(rest.substr(0, f.length), &why);
+    if (!pdu.ok()) {
+      spdlog::warn("smpp {}: undecodable PDU from the SMSC: {}", o_.name, pdu.status().message());
+      if (auto nack = error_response(why)) {
+        answer(*nack);
+        std::lock_guard lock(mu_);
+        ++stats_.generic_nacks_sent;
+      }
+      continue;
+    }
+    handle(*pdu);  // may close the connection (an unbind), which clears in_
+  }
+  if (fd_ >= 0) in_.erase(0, used);
+}
+
 void Session::expire(Clock::time_point now) {
   std::vector<Callback> late;
   {
@@ -383,6 +422,7 @@ void Session::expire(Clock::time_point now) {
         ++it;
       }
     }
+    update_load();
   }
   for (auto& cb : late) {
     cb(Status(Code::kIoError, "no response from the SMSC within " +
@@ -443,6 +483,7 @@ void Session::loop() {
           window_[r.pdu.sequence] = {std::move(r.cb), now + o_.response_timeout, r.pdu.command_id};
           ++stats_.sent;
         }
+        update_load();
       }
       for (const auto& [seq, w] : window_)
         wake_at = std::min(wake_at, w.deadline);
@@ -482,33 +523,7 @@ void Session::loop() {
     }
     if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       if (!read_some()) continue;
-      while (fd_ >= 0) {
-        auto f = frame(in_);
-        if (f.kind == Frame::Kind::kNeedMore) break;
-        if (f.kind == Frame::Kind::kError) {
-          // The stream cannot be re-synchronised: nack (when we can) and reconnect.
-          spdlog::warn("smpp {}: {}", o_.name, f.error.message());
-          if (auto nack = error_response(f.nack)) answer(*nack);
-          pump_writes(Clock::now());
-          close_connection("malformed data from the SMSC");
-          break;
-        }
-        std::string one_pdu = in_.substr(0, f.length);
-        in_.erase(0, f.length);
-        DecodeError why;
-        auto pdu = decode(one_pdu, &why);
-        if (!pdu.ok()) {
-          spdlog::warn("smpp {}: undecodable PDU from the SMSC: {}", o_.name,
-                       pdu.status().message());
-          if (auto nack = error_response(why)) {
-            answer(*nack);
-            std::lock_guard lock(mu_);
-            ++stats_.generic_nacks_sent;
-          }
-          continue;
-        }
-        handle(*pdu);
-      }
+      handle_buffered();
     }
     expire(Clock::now());
   }

@@ -79,12 +79,17 @@ class Session {
   void start();
   bool bound() const { return bound_.load(); }
   // Queues a request (its sequence number is assigned here); false, and nothing queued, when
-  // the session is not bound. `cb` is called exactly once.
-  bool send(Pdu request, Callback cb);
+  // the session is not bound. `cb` is called exactly once. With `defer`, the I/O thread is not
+  // woken for it: the caller queues a batch and calls flush() once, so that a fan-out costs one
+  // wake-up (an eventfd write and a context switch) per batch rather than per SMS.
+  bool send(Pdu request, Callback cb, bool defer = false);
+  // Wakes the I/O thread for what send(..., true) queued.
+  void flush();
   // The SMSC asked us to slow down (ESME_RTHROTTLED, ESME_RMSGQFUL): see throttle_wait.
   void throttled();
-  // Requests queued or awaiting a response.
-  size_t load() const;
+  // Requests queued or awaiting a response (a snapshot, read without the lock: the channel
+  // asks it of every bind for every SMS).
+  size_t load() const { return load_.load(std::memory_order_relaxed); }
   const std::string& name() const { return o_.name; }
   SessionStats stats() const;
 
@@ -110,6 +115,9 @@ class Session {
   void expire(Clock::time_point now);
   uint32_t next_sequence();
   void wake();
+  void update_load() { load_.store(queue_.size() + window_.size(), std::memory_order_relaxed); }
+  // Handles the PDUs buffered in in_ (all whole ones), then drops them from it in one go.
+  void handle_buffered();
   double tokens_available(Clock::time_point now);
 
   SessionOptions o_;
@@ -117,6 +125,8 @@ class Session {
   OnData on_data_;
   std::atomic<bool> bound_{false};
   std::atomic<bool> stop_{false};
+  std::atomic<size_t> load_{0};
+  std::atomic<bool> deferred_{false};  // send(..., true) queued something not yet woken for
   std::thread thread_;
   int wake_fd_ = -1;  // eventfd: send() and the destructor wake the I/O thread
 

@@ -48,9 +48,15 @@ class SmppChannel::Impl {
     return false;
   }
 
-  // With submit_multi a PDU carries up to multi_max deliveries.
+  // With submit_multi a PDU carries up to multi_max deliveries. Without a rate limit the lane
+  // may hold four windows a bind: while one window's worth awaits its responses, the next ones
+  // are queued at the bind, which writes again as soon as a response frees a slot instead of
+  // idling until the lane has claimed more (the SMSC still sees at most `window` outstanding a
+  // bind). With a rate, the rate is the limit: a deeper queue would only make a Cancel or an
+  // Extreme alert wait behind more SMS at the bind.
   int max_window() const {
-    return o_.binds * o_.session.window * (o_.submit_multi ? o_.multi_max : 1);
+    int depth = o_.session.rate > 0 ? 1 : 4;
+    return depth * o_.binds * o_.session.window * (o_.submit_multi ? o_.multi_max : 1);
   }
 
   void set_sink(ReceiptSink sink) {
@@ -88,11 +94,18 @@ class SmppChannel::Impl {
       return;
     }
     for (size_t i = 0; i < p->submits.size(); ++i) {
-      bool queued = best->send(std::move(p->submits[i]), [this, attempt, i](Result<Pdu> r) {
-        part_done(*attempt, i, std::move(r));
-      });
+      bool queued = best->send(
+          std::move(p->submits[i]),
+          [this, attempt, i](Result<Pdu> r) { part_done(*attempt, i, std::move(r)); },
+          /*defer=*/true);
       if (!queued) part_done(*attempt, i, Status(Code::kUnavailable, "the bind went down"));
     }
+  }
+
+  // The lane's batch is queued: each bind's I/O thread is woken once for its share.
+  void flush() {
+    for (auto& s : sessions_)
+      s->flush();
   }
 
   std::vector<SessionStats> stats() const {
@@ -384,11 +397,16 @@ Outcome SmppChannel::deliver(const Message& message) {
   auto promise = std::make_shared<std::promise<Outcome>>();
   auto future = promise->get_future();
   submit(message, [promise](Outcome o) { promise->set_value(std::move(o)); });
+  flush();
   return future.get();  // the session's response timeout bounds the wait
 }
 
 void SmppChannel::submit(const Message& message, Done done) {
   impl_->submit(message, std::move(done));
+}
+
+void SmppChannel::flush() {
+  impl_->flush();
 }
 
 int SmppChannel::max_window() const {

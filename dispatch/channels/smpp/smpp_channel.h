@@ -71,6 +71,7 @@ class SmppChannel final : public Channel {
   ~SmppChannel() override;
   Outcome deliver(const Message& message) override;
   void submit(const Message& message, Done done) override;
+  void flush() override;
   int max_window() const override;
   bool ready() override;
   bool to_people() const override { return true; }

@@ -86,6 +86,11 @@ class Channel {
   // called once, possibly before submit returns, possibly from another thread. The message's
   // views are valid until submit returns. The default makes the attempt with deliver().
   virtual void submit(const Message& message, Done done) { done(deliver(message)); }
+  // Called after a batch of submit() calls (the engine's lane calls it after each claim it
+  // submitted): a channel may hold submitted attempts back until then, to write them to its peer
+  // together (one wake-up of its I/O thread per batch, not per message). Whoever calls submit()
+  // calls flush() before waiting for the outcomes.
+  virtual void flush() {}
   // How many submitted attempts may be outstanding at once: 1 for a synchronous channel. The
   // engine uses the smaller of this and the channel's configured window.
   virtual int max_window() const { return 1; }
