@@ -15,6 +15,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Upper bounds of the attempt latency histogram, in ms (Prometheus "le" buckets).
 constexpr auto kFlushEvery = std::chrono::milliseconds(5);
+// While a lane waits for a chunk of its window to be answered: how often it records the
+// outcomes that came meanwhile.
+constexpr auto kRecordEvery = std::chrono::milliseconds(20);
 
 // Receipts that overtook the record of their submit: how many are kept, and for how long.
 constexpr size_t kMaxOrphans = 100'000;
@@ -189,8 +192,9 @@ void Lane::settle(int64_t id, const Outcome& outcome) {
       double ceiling = std::min<double>(static_cast<double>(channel_->backoff_base.count()) *
                                             static_cast<double>(int64_t{1} << shift),
                                         static_cast<double>(channel_->backoff_max.count()));
-      auto wait =
-          std::max<int64_t>(static_cast<int64_t>(ctx_.random() * ceiling), retry.after.count());
+      // At least a millisecond: a retry is never due at the instant its attempt failed.
+      auto wait = std::max<int64_t>({1, static_cast<int64_t>(ctx_.random() * ceiling),
+                                     static_cast<int64_t>(retry.after.count())});
       finished_.push_back({d.id, DeliveryState::kRetrying, now + wait, retry.reason, false, {}});
       spdlog::warn("alert ({}, {}): {} failed (attempt {}): {}; retrying in {} ms", p.sender,
                    p.identifier, to, d.attempts, retry.reason, wait);
@@ -297,10 +301,11 @@ void Lane::collect(std::chrono::milliseconds wait, size_t want) {
   }
 }
 
-Result<int> Lane::claim_and_submit(int n) {
+Result<int> Lane::claim_and_submit(int n, int64_t due_ms) {
   n = bucket_.take(n, SteadyClock::now());
   if (n <= 0) return 0;
-  auto due = ctx_.store->claim_due(now_ms(), n, store::ClaimScope{name(), *ctx_.owner});
+  auto due = ctx_.store->claim_due(due_ms >= 0 ? due_ms : now_ms(), n,
+                                   store::ClaimScope{name(), *ctx_.owner});
   if (!due.ok()) return due.status();
   for (const auto& d : *due) {
     if (channel_->channel->ready()) {
@@ -317,10 +322,13 @@ Result<int> Lane::claim_and_submit(int n) {
 }
 
 Result<int> Lane::pass(int limit) {
+  // A pass attempts what was due when it began: a delivery that fails in it is retried by a
+  // later pass, never by this one (whose caller, capcast send, shows each attempt between them).
+  int64_t began = now_ms();
   int attempted = 0;
   while (attempted < limit && channel_->channel->ready()) {
     int want = std::min(limit - attempted, window());
-    auto n = claim_and_submit(want);
+    auto n = claim_and_submit(want, began);
     if (!n.ok()) return n.status();
     attempted += *n;
     // Wait for every outcome (an asynchronous channel bounds its own attempts in time).
@@ -358,6 +366,10 @@ void Lane::loop() {
     int chunk = window() >= 64 ? std::min(window() / 2, 128) : std::max(1, window() / 4);
     if (free <= 0 || (!in_flight_.empty() && free < chunk)) {
       want = static_cast<size_t>(chunk - std::max(free, 0));  // until a chunk is free
+      // But what has come meanwhile is recorded within kRecordEvery, not after idle_wait: a
+      // slow peer (QoS 2 through a busy broker) may take long to answer a chunk, and every
+      // outcome not yet recorded is a duplicate after a crash.
+      wait = std::min(wait, kRecordEvery);
       continue;
     }
     // An asynchronous channel fills its window in one claim; a synchronous one (window 1)

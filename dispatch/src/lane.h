@@ -94,8 +94,9 @@ class Lane {
   };
 
   void loop();
-  // Claims up to n and submits them; returns how many were claimed.
-  Result<int> claim_and_submit(int n);
+  // Claims up to n due at `due_ms` (now when -1) and submits them; returns how many were
+  // claimed.
+  Result<int> claim_and_submit(int n, int64_t due_ms = -1);
   void submit(const store::Delivery& d);
   // Takes the outcomes that arrived, waiting up to `wait` until `want` of them have.
   void collect(std::chrono::milliseconds wait, size_t want = 1);
