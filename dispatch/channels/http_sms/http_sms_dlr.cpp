@@ -88,6 +88,29 @@ store::Receipt receipt_of(const HttpSmsOptions& o, const std::string& id, const 
   return r;
 }
 
+// The request's body parsed, when dlr_id or dlr_status is a JSON pointer; else (or when it is
+// not JSON) a discarded value.
+nlohmann::json body_json(const HttpSmsOptions& o, const CallbackRequest& request) {
+  bool uses_json = (!o.dlr_id.empty() && o.dlr_id[0] == '/') ||
+                   (!o.dlr_status.empty() && o.dlr_status[0] == '/');
+  return uses_json ? nlohmann::json::parse(request.body, nullptr, false)
+                   : nlohmann::json(nlohmann::json::value_t::discarded);
+}
+
+// The one report of a request: its id and status where dlr_id and dlr_status say.
+Result<store::Receipt> one_report(const HttpSmsOptions& o, const CallbackRequest& request,
+                                  const nlohmann::json& json, TimePoint now) {
+  bool bad_body = false;
+  auto id = field(o.dlr_id, request, json, &bad_body);
+  auto status = field(o.dlr_status, request, json, &bad_body);
+  if (bad_body) return invalid_argument("a report whose body is not JSON");
+  if (!id || id->empty()) return invalid_argument("a report without an id at " + o.dlr_id);
+  if (!status || status->empty()) {
+    return invalid_argument("a report without a status at " + o.dlr_status);
+  }
+  return receipt_of(o, *id, *status, now);
+}
+
 }  // namespace
 
 std::string dlr_url(const HttpSmsOptions& o) {
@@ -129,19 +152,7 @@ Result<store::Receipt> generic_receipt(const HttpSmsOptions& o, const CallbackRe
   if (!token_ok(request.params, o.dlr_token)) {
     return invalid_argument("a report without the dlr_token");
   }
-  bool uses_json = (!o.dlr_id.empty() && o.dlr_id[0] == '/') ||
-                   (!o.dlr_status.empty() && o.dlr_status[0] == '/');
-  nlohmann::json json = uses_json ? nlohmann::json::parse(request.body, nullptr, false)
-                                  : nlohmann::json(nlohmann::json::value_t::discarded);
-  bool bad_body = false;
-  auto id = field(o.dlr_id, request, json, &bad_body);
-  auto status = field(o.dlr_status, request, json, &bad_body);
-  if (bad_body) return invalid_argument("a report whose body is not JSON");
-  if (!id || id->empty()) return invalid_argument("a report without an id at " + o.dlr_id);
-  if (!status || status->empty()) {
-    return invalid_argument("a report without a status at " + o.dlr_status);
-  }
-  return receipt_of(o, *id, *status, now);
+  return one_report(o, request, body_json(o, request), now);
 }
 
 Result<GenericReports> generic_receipts(const HttpSmsOptions& o, const CallbackRequest& request,
@@ -149,26 +160,19 @@ Result<GenericReports> generic_receipts(const HttpSmsOptions& o, const CallbackR
   if (!token_ok(request.params, o.dlr_token)) {
     return invalid_argument("a report without the dlr_token");
   }
-  bool json_fields = !o.dlr_id.empty() && o.dlr_id[0] == '/';
-  if (!json_fields) {
-    auto one = generic_receipt(o, request, now);
-    if (!one.ok()) return one.status();
-    return GenericReports{{std::move(*one)}, 0};
-  }
-  nlohmann::json json = nlohmann::json::parse(request.body, nullptr, false);
-  if (json.is_discarded()) return invalid_argument("a report whose body is not JSON");
+  nlohmann::json json = body_json(o, request);
   const nlohmann::json* list = nullptr;
-  if (!o.dlr_list.empty()) {
+  if (!o.dlr_list.empty() && !json.is_discarded()) {
     nlohmann::json::json_pointer p(o.dlr_list);  // checked when the options were read
     if (!json.contains(p) || !json[p].is_array()) {
       return invalid_argument("a report without an array of reports at " + o.dlr_list);
     }
     list = &json[p];
-  } else if (json.is_array()) {
+  } else if (json.is_array() && !o.dlr_id.empty() && o.dlr_id[0] == '/') {
     list = &json;  // a body that is itself a list of reports
   }
   if (list == nullptr) {
-    auto one = generic_receipt(o, request, now);
+    auto one = one_report(o, request, json, now);
     if (!one.ok()) return one.status();
     return GenericReports{{std::move(*one)}, 0};
   }
