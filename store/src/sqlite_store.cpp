@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -334,6 +335,13 @@ const char* kDeliveryColumns =
     "id, alert_id, channel, event, state, attempts, next_attempt_ms, last_error, priority, "
     "recipient_id";
 
+// The claim's columns: a delivery's (as kDeliveryColumns, read by read_delivery), then its
+// recipient's sealed number, masked number and languages (NULL for a channel-level delivery).
+const char* kClaimColumns =
+    "d.id, d.alert_id, d.channel, d.event, d.state, d.attempts, d.next_attempt_ms, "
+    "d.last_error, d.priority, d.recipient_id, r.sealed, r.masked, s.languages";
+constexpr int kClaimSealed = 10;
+
 Event parse_event(const std::string& s) {
   for (Event e : {Event::kNew, Event::kUpdated, Event::kCancelled, Event::kExpired, Event::kAck,
                   Event::kError}) {
@@ -383,6 +391,25 @@ Delivery read_delivery(Stmt& s) {
   d.priority = static_cast<int>(s.i64(8));
   d.recipient_id = s.i64(9);
   return d;
+}
+
+// `v` as a JSON string (RFC 8259 §7), for the arrays the hot paths hand to json_each: a few
+// lines here rather than building a JSON document per batch with a library.
+void append_json_string(std::string& out, std::string_view v) {
+  out += '"';
+  for (char c : v) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -523,13 +550,19 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     return in_relaxed_transaction([&]() -> Result<std::vector<Delivery>> {
       std::vector<Delivery> out;
+      std::vector<std::string> sealed;  // a recipient's sealed number, by position in `out`
+      std::string ids = "[";
       {
         // With a channel, the partial index deliveries_channel_due yields the rows in this
-        // order already, so a claim costs its LIMIT, not the length of the backlog.
-        std::string sql = std::string("SELECT ") + kDeliveryColumns +
-                          " FROM deliveries WHERE state IN (0, 3) AND next_attempt_ms <= ?" +
-                          (scope.channel.empty() ? "" : " AND channel = ?") +
-                          " ORDER BY priority, next_attempt_ms, id LIMIT ?";
+        // order already, so a claim costs its LIMIT, not the length of the backlog. A person's
+        // number and languages come in the same statement (one statement a row cost more in
+        // cursors opened and closed than the lookups themselves).
+        std::string sql = std::string("SELECT ") + kClaimColumns +
+                          " FROM deliveries d LEFT JOIN recipients r ON r.id = d.recipient_id"
+                          " LEFT JOIN subscribers s ON s.recipient_id = d.recipient_id"
+                          " WHERE d.state IN (0, 3) AND d.next_attempt_ms <= ?" +
+                          (scope.channel.empty() ? "" : " AND d.channel = ?") +
+                          " ORDER BY d.priority, d.next_attempt_ms, d.id LIMIT ?";
         Stmt& s = prepared(sql);
         Reused in_use(s);
         int i = 1;
@@ -537,24 +570,41 @@ class SqliteStore final : public Store {
         if (!scope.channel.empty()) s.bind(i++, scope.channel);
         s.bind(i, int64_t{limit});
         int rc;
-        while ((rc = s.step()) == SQLITE_ROW)
-          out.push_back(read_delivery(s));
+        while ((rc = s.step()) == SQLITE_ROW) {
+          Delivery d = read_delivery(s);
+          sealed.emplace_back();
+          if (d.recipient_id != 0) {
+            if (sqlite3_column_type(s.raw(), kClaimSealed) == SQLITE_NULL) {
+              return Status(Code::kIoError, "delivery " + std::to_string(d.id) +
+                                                ": reading a recipient: recipient " +
+                                                std::to_string(d.recipient_id) + " is gone");
+            }
+            sealed.back() = s.blob(kClaimSealed);
+            d.recipient_masked = s.text(kClaimSealed + 1);
+            d.recipient_languages = split(s.text(kClaimSealed + 2), ',');
+          }
+          if (ids.size() > 1) ids += ',';
+          ids += std::to_string(d.id);
+          out.push_back(std::move(d));
+        }
         if (rc != SQLITE_DONE) return db_error(db_, "claiming deliveries");
       }
+      if (out.empty()) return out;
+      ids += ']';
+      // One UPDATE for the whole claim: its cursors (the table and three indexes) are opened
+      // once, not once a row.
       Stmt& u = prepared(
           "UPDATE deliveries SET state = 1, attempts = attempts + 1, claimed_ms = ?, "
-          "claimed_by = ? WHERE id = ?");
+          "claimed_by = ? WHERE id IN (SELECT value FROM json_each(?))");
       Reused in_use(u);
-      for (auto& d : out) {
-        u.reset();
-        u.bind(1, now_ms).bind(2, scope.owner).bind(3, d.id);
-        if (u.step() != SQLITE_DONE) return db_error(db_, "claiming deliveries");
+      u.bind(1, now_ms).bind(2, scope.owner).bind(3, ids);
+      if (u.step() != SQLITE_DONE) return db_error(db_, "claiming deliveries");
+      for (size_t k = 0; k < out.size(); ++k) {
+        Delivery& d = out[k];
         d.state = DeliveryState::kInFlight;
         d.attempts += 1;
-      }
-      for (auto& d : out) {
         if (d.recipient_id == 0) continue;
-        if (auto s = open_recipient(d); !s.ok()) return s;
+        if (auto st = open_number(d, sealed[k]); !st.ok()) return st;
       }
       return out;
     });
@@ -572,12 +622,68 @@ class SqliteStore final : public Store {
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     auto done = in_relaxed_transaction([&]() -> Result<bool> {
-      Stmt& s = prepared(
-          "UPDATE deliveries SET state = ?, next_attempt_ms = ?, last_error = ?, "
-          "attempts = MAX(0, attempts - ?) WHERE id = ?");
-      Reused in_use(s);
-      for (const auto& f : batch) {
-        s.reset();
+      // Most of a fan-out's outcomes say "delivered" and nothing more: one UPDATE for each run
+      // of those recorded in the same millisecond (its cursors opened once, not once a row),
+      // which also returns the rows' channels for their parts and leaves out the deliveries
+      // gone with their alert. Anything else, a row at a time. The batch's order is kept.
+      auto plain = [](const Finish& f) {
+        return f.state == DeliveryState::kDelivered && !f.unattempted && f.error.empty();
+      };
+      size_t i = 0;
+      while (i < batch.size()) {
+        if (plain(batch[i])) {
+          size_t j = i;
+          std::string ids = "[";
+          for (; j < batch.size() && plain(batch[j]) &&
+                 batch[j].next_attempt_ms == batch[i].next_attempt_ms;
+               ++j) {
+            if (j > i) ids += ',';
+            ids += std::to_string(batch[j].delivery_id);
+          }
+          ids += ']';
+          std::unordered_map<int64_t, std::string> channel_of;
+          {
+            Stmt& d = prepared(
+                "UPDATE deliveries SET state = 2, next_attempt_ms = ?, last_error = '' "
+                "WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, channel");
+            Reused in_use(d);
+            d.bind(1, batch[i].next_attempt_ms).bind(2, ids);
+            int rc;
+            while ((rc = d.step()) == SQLITE_ROW)
+              channel_of.emplace(d.i64(0), d.text(1));
+            if (rc != SQLITE_DONE) return db_error(db_, "recording delivery attempts");
+          }
+          // Their parts, in one INSERT too: [delivery, part, channel, message id] each.
+          std::string parts = "[";
+          for (; i < j; ++i) {
+            const Finish& f = batch[i];
+            auto it = channel_of.find(f.delivery_id);
+            if (it == channel_of.end()) continue;  // gone with its alert: no parts
+            for (size_t k = 0; k < f.message_ids.size(); ++k) {
+              if (parts.size() > 1) parts += ',';
+              parts += '[' + std::to_string(f.delivery_id) + ',' + std::to_string(k) + ',';
+              append_json_string(parts, it->second);
+              parts += ',';
+              append_json_string(parts, f.message_ids[k]);
+              parts += ']';
+            }
+          }
+          if (parts.size() == 1) continue;
+          parts += ']';
+          Stmt& p = prepared(
+              "INSERT OR REPLACE INTO delivery_parts (delivery_id, part, channel, message_id, "
+              "state, final, updated_ms) SELECT value ->> 0, value ->> 1, value ->> 2, "
+              "value ->> 3, 'submitted', 0, ? FROM json_each(?)");
+          Reused in_use(p);
+          p.bind(1, now_ms).bind(2, parts);
+          if (p.step() != SQLITE_DONE) return db_error(db_, "recording delivery parts");
+          continue;
+        }
+        const Finish& f = batch[i++];
+        Stmt& s = prepared(
+            "UPDATE deliveries SET state = ?, next_attempt_ms = ?, last_error = ?, "
+            "attempts = MAX(0, attempts - ?) WHERE id = ?");
+        Reused in_use(s);
         s.bind(1, int64_t{static_cast<int>(f.state)})
             .bind(2, f.next_attempt_ms)
             .bind(3, f.error)
@@ -1366,21 +1472,14 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Status open_recipient(Delivery& d) {
-    Stmt& q = prepared(
-        "SELECT r.sealed, r.masked, s.languages FROM recipients r LEFT JOIN subscribers s ON "
-        "s.recipient_id = r.id WHERE r.id = ?");
-    Reused in_use(q);
-    q.bind(1, d.recipient_id);
-    if (q.step() != SQLITE_ROW) return db_error(db_, "reading a recipient");
-    d.recipient_masked = q.text(1);
-    d.recipient_languages = split(q.text(2), ',');
+  // The number in clear, for the channel only (errors name the masked number).
+  Status open_number(Delivery& d, std::string_view sealed) {
     if (!sealer_) {
       return Status(Code::kInvalidArgument, "delivery " + std::to_string(d.id) + " to " +
                                                 d.recipient_masked +
                                                 ": the store was opened without its key");
     }
-    auto number = sealer_->open(q.blob(0));
+    auto number = sealer_->open(sealed);
     if (!number.ok()) {
       return Status(number.status().code(), "delivery " + std::to_string(d.id) + " to " +
                                                 d.recipient_masked + ": " +
@@ -1394,13 +1493,20 @@ class SqliteStore final : public Store {
   // The channel is read first so that each insert is of one row (VALUES): an INSERT ... SELECT
   // may insert many and so pays for a statement journal, which was a fifth of the write.
   Status record_parts(const Finish& f, int64_t now_ms) {
-    Stmt& c = prepared("SELECT channel FROM deliveries WHERE id = ?");
-    Reused channel_in_use(c);
-    c.bind(1, f.delivery_id);
-    int rc = c.step();
-    if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) return db_error(db_, "recording delivery parts");
-    std::string channel = c.text(0);
+    std::string channel;
+    {
+      Stmt& c = prepared("SELECT channel FROM deliveries WHERE id = ?");
+      Reused channel_in_use(c);
+      c.bind(1, f.delivery_id);
+      int rc = c.step();
+      if (rc == SQLITE_DONE) return {};
+      if (rc != SQLITE_ROW) return db_error(db_, "recording delivery parts");
+      channel = c.text(0);
+    }
+    return insert_parts(f, channel, now_ms);
+  }
+
+  Status insert_parts(const Finish& f, const std::string& channel, int64_t now_ms) {
     Stmt& p = prepared(
         "INSERT OR REPLACE INTO delivery_parts (delivery_id, part, channel, message_id, "
         "state, final, updated_ms) VALUES (?, ?, ?, ?, 'submitted', 0, ?)");
@@ -1620,6 +1726,13 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
                                            std::shared_ptr<const Sealer> sealer) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  // SQLite counts every allocation it makes under one process-wide mutex (SQLITE_DEFAULT_MEMSTATUS
+  // is 1 in Debian's build); capcast reads none of those counts, and the lock showed on the
+  // outbox's hot path (docs/BENCHMARKS.md, smpp_bench "session 9"). It can only be set before
+  // SQLite initialises: if something in the process opened a database first, sqlite3_config says
+  // SQLITE_MISUSE and the counting stays on, which costs time and nothing else.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   sqlite3* db = nullptr;
   // NOMUTEX: every use of the connection is under SqliteStore::mu_ already; SQLite's own mutex
   // (FULLMUTEX) added a lock and an unlock to every sqlite3_* call of the hot paths.

@@ -5,6 +5,7 @@
 #include "capcast/config/config.h"
 #include "capcast/dispatch/registry.h"
 #include "smpp/smpp_channel.h"
+#include "support/helpers.h"
 
 using namespace capcast;
 using namespace capcast::dispatch;
@@ -185,4 +186,24 @@ TEST_CASE("smpp plan: a Cancel without <info> tells people which alert ended") {
   CHECK_FALSE(plan(*o, m, 1).ok());
   // And no recipient, no SMS.
   CHECK_FALSE(plan(*o, message(original, ""), 1).ok());
+}
+
+TEST_CASE("smpp window: the binds' windows with a rate, without one 512 or 2-8 windows a bind") {
+  // Nothing listens on the port: the channel is built and its binds keep trying; max_window()
+  // is what the lane may hold in flight (docs/CHANNELS.md, "Bind windows and batching").
+  auto lane_window = [](const std::string& query, const std::string& extra = "") {
+    auto o = options(
+        "smpp://ews:pw@127.0.0.1:" + std::to_string(test::free_port()) + "?source=EWS&" + query,
+        extra);
+    REQUIRE(o.ok());
+    SmppChannel ch(std::move(*o));
+    return ch.max_window();
+  };
+  CHECK(lane_window("window=64") == 512);                 // 8 windows of the one bind
+  CHECK(lane_window("window=64&binds=4") == 512);         // 2 windows a bind
+  CHECK(lane_window("window=64&binds=8") == 1024);        // at least 2 windows a bind
+  CHECK(lane_window("window=10") == 80);                  // at most 8 windows a bind
+  CHECK(lane_window("window=10&binds=2&rate=50") == 20);  // a rate: the windows, no queue
+  // submit_multi: each slot a PDU of up to multi_max people (2 binds of 4: 8 windows a bind).
+  CHECK(lane_window("window=4&binds=2", "submit_multi = true\nmulti_max = 10\n") == 64 * 10);
 }

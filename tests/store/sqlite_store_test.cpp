@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include "capcast/store/store.h"
@@ -119,6 +120,22 @@ std::string query_plan(const std::filesystem::path& p, const std::string& sql) {
 
 }  // namespace
 
+TEST_CASE("the store turns off SQLite's memory statistics: no process-wide lock per allocation") {
+  // Each test case runs in a process of its own (catch_discover_tests), and the store is the
+  // first to use SQLite in it, as in capcast: SQLITE_CONFIG_MEMSTATUS can then be set. With the
+  // statistics on, SQLite counts every allocation under one mutex (the outbox's hot path).
+  test::TempDir dir;
+  auto s = open_sqlite(dir / "capcast.db");
+  REQUIRE(s.ok());
+  auto a = (*s)->accept_alert(alert("m1"), {"files"});
+  REQUIRE(a.ok());
+  REQUIRE((*s)->claim_due(1000, 1)->size() == 1);
+  sqlite3_int64 used = -1, highwater = -1;
+  REQUIRE(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highwater, 0) == SQLITE_OK);
+  CHECK(used == 0);  // SQLite allocated (a database is open), but counted nothing
+  CHECK(highwater == 0);
+}
+
 TEST_CASE("the store keeps its hot statements prepared but leaves no read open between calls") {
   // The claim, the outcomes, find_alert and next_due_ms reuse statements prepared once; one
   // left stepped but not reset would hold a read transaction open, and no checkpoint could then
@@ -172,6 +189,18 @@ TEST_CASE("the store keeps its hot statements prepared but leaves no read open b
                          "SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_in_flight "
                          "WHERE state = 1") == "1");
   CHECK(*store.recover_in_flight() == 1);
+  // A lane's claim (the store's SQL, recipients joined) walks its channel's due index in order:
+  // no sort of the backlog, and the recipient and subscriber found by their keys.
+  auto claim = query_plan(
+      path,
+      "SELECT d.id, r.sealed, s.languages FROM deliveries d LEFT JOIN recipients r ON r.id = "
+      "d.recipient_id "
+      "LEFT JOIN subscribers s ON s.recipient_id = d.recipient_id WHERE d.state IN (0, 3) AND "
+      "d.next_attempt_ms <= 5 AND d.channel = 'sms' ORDER BY d.priority, d.next_attempt_ms, d.id "
+      "LIMIT 10");
+  CHECK_THAT(claim, Catch::Contains("deliveries_channel_due"));
+  CHECK_THAT(claim, !Catch::Contains("TEMP B-TREE"));
+  CHECK_THAT(claim, Catch::Contains("INTEGER PRIMARY KEY"));
 }
 
 TEST_CASE("alerts are deduplicated on (sender, identifier, sent)") {
@@ -551,4 +580,73 @@ TEST_CASE("urgent deliveries are claimed first") {
   CHECK((*due)[0].alert_id == c->alert_id);
   CHECK((*due)[0].priority == 0);
   CHECK((*due)[1].priority == 1);
+}
+
+TEST_CASE("outcomes recorded a run at a time keep each delivery's own parts, ids byte for byte") {
+  // finish_attempts records plain "delivered" outcomes of the same millisecond with one UPDATE
+  // and their parts with one INSERT (ids handed to SQLite as JSON): a message id with quotes,
+  // backslashes or control characters must come back as the SMSC sent it, each delivery must
+  // get its own parts, a delivery gone with its alert none, and the others one row at a time.
+  test::TempDir dir;
+  auto path = dir / "capcast.db";
+  auto s = open_sqlite(path);
+  REQUIRE(s.ok());
+  Store& store = **s;
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(store.accept_alert(alert("r" + std::to_string(i)), {"sms", "mqtt"}).ok());
+  auto due = store.claim_due(1000, 10);
+  REQUIRE(due.ok());
+  REQUIRE(due->size() == 6);
+  std::map<std::pair<int64_t, std::string>, int64_t> id;  // (alert, channel) -> delivery
+  for (const auto& d : *due)
+    id[{d.alert_id, d.channel}] = d.id;
+  // The third alert goes (with its deliveries) while its attempts are in flight.
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  REQUIRE(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM alerts WHERE id = 3", nullptr,
+                       nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  const std::string odd = "q\"b\\s\n\x01z";
+  std::vector<Finish> batch = {
+      {id[{1, "sms"}], DeliveryState::kDelivered, 5000, "", false, {"1a", odd}},
+      {id[{1, "mqtt"}], DeliveryState::kDelivered, 5000, "", false, {}},
+      {id[{3, "sms"}], DeliveryState::kDelivered, 5000, "", false, {"gone"}},
+      {id[{2, "sms"}], DeliveryState::kRetrying, 9000, "ESME_RTHROTTLED", false, {}},
+      {id[{2, "mqtt"}], DeliveryState::kDelivered, 5001, "", false, {"2m"}},
+      {id[{3, "mqtt"}], DeliveryState::kDelivered, 5001, "", false, {}},
+  };
+  REQUIRE(store.finish_attempts(batch).ok());
+
+  auto q = [&](const std::string& sql) { return other_connection(path, sql.c_str()); };
+  CHECK(q("SELECT COUNT(*) FROM delivery_parts") == "3");
+  CHECK(q("SELECT message_id FROM delivery_parts WHERE delivery_id = " +
+          std::to_string(id[{1, "sms"}]) + " AND part = 0") == "1a");
+  CHECK(q("SELECT message_id FROM delivery_parts WHERE delivery_id = " +
+          std::to_string(id[{1, "sms"}]) + " AND part = 1") == odd);
+  CHECK(q("SELECT channel || '/' || state || '/' || (updated_ms > 0) FROM delivery_parts WHERE "
+          "delivery_id = " +
+          std::to_string(id[{2, "mqtt"}])) == "mqtt/submitted/1");
+  CHECK(q("SELECT COUNT(*) FROM delivery_parts WHERE message_id = 'gone'") == "0");
+  // Each row's own state, time and error; the run of plain ones and the one between them.
+  auto row = [&](int64_t d) {
+    return q(
+        "SELECT state || '/' || next_attempt_ms || '/' || last_error || '/' || attempts "
+        "FROM deliveries WHERE id = " +
+        std::to_string(d));
+  };
+  CHECK(row(id[{1, "sms"}]) == "2/5000//1");
+  CHECK(row(id[{1, "mqtt"}]) == "2/5000//1");
+  CHECK(row(id[{2, "sms"}]) == "3/9000/ESME_RTHROTTLED/1");
+  CHECK(row(id[{2, "mqtt"}]) == "2/5001//1");
+  CHECK(row(id[{3, "sms"}]) == std::nullopt);
+  // A receipt finds the part with the odd id.
+  Receipt r;
+  r.message_id_keys = {odd};
+  r.state = "DELIVRD";
+  r.at_ms = 6000;
+  auto part = store.record_receipt("sms", r);
+  REQUIRE(part.ok());
+  CHECK(q("SELECT state FROM delivery_parts WHERE message_id = '1a'") == "submitted");
+  CHECK(q("SELECT COUNT(*) FROM delivery_parts WHERE state = 'DELIVRD' AND part = 1") == "1");
 }

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -49,14 +50,18 @@ class SmppChannel::Impl {
   }
 
   // With submit_multi a PDU carries up to multi_max deliveries. Without a rate limit the lane
-  // may hold four windows a bind: while one window's worth awaits its responses, the next ones
-  // are queued at the bind, which writes again as soon as a response frees a slot instead of
+  // holds more than the binds' windows: while a window's worth awaits its responses, the rest
+  // is queued at the binds, which write again as soon as a response frees a slot instead of
   // idling until the lane has claimed more (the SMSC still sees at most `window` outstanding a
-  // bind). With a rate, the rate is the limit: a deeper queue would only make a Cancel or an
-  // Extreme alert wait behind more SMS at the bind.
+  // bind). At least kQueued in all (the lane claims and records in chunks of half of it: fewer,
+  // larger transactions), two to eight windows a bind: with one bind of 64, 512 measured 5-20 %
+  // faster than 256 and 1,024 slower (docs/BENCHMARKS.md, session 9). With a rate, the rate is
+  // the limit: a deeper queue would only make a Cancel or an Extreme alert wait behind more SMS.
   int max_window() const {
-    int depth = o_.session.rate > 0 ? 1 : 4;
-    return depth * o_.binds * o_.session.window * (o_.submit_multi ? o_.multi_max : 1);
+    constexpr int kQueued = 512;
+    int windows = o_.binds * o_.session.window;
+    int depth = o_.session.rate > 0 ? windows : std::clamp(kQueued, 2 * windows, 8 * windows);
+    return depth * (o_.submit_multi ? o_.multi_max : 1);
   }
 
   void set_sink(ReceiptSink sink) {
