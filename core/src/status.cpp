@@ -22,6 +22,8 @@ std::string_view code_name(Code code) {
       return "parse error";
     case Code::kInternal:
       return "internal error";
+    case Code::kAborted:
+      return "aborted";
   }
   return "unknown";
 }

@@ -99,6 +99,18 @@ void Lane::submit(const store::Delivery& d) {
                  row.identifier, name());
     return;
   }
+  if (!d.recipient_error.empty()) {
+    // The person's number could not be opened (a damaged row): this attempt fails alone, the
+    // engine's backoff and max_attempts decide what follows, and the others go out.
+    in_flight_[d.id] = Pending{d, row.sender, row.identifier, SteadyClock::now()};
+    {
+      std::lock_guard lock(metrics_mu_);
+      ++metrics_.attempts;
+      ++metrics_.in_flight;
+    }
+    settle(d.id, RetryLater{Duration{0}, d.recipient_error});
+    return;
+  }
   std::vector<store::AlertRow> replaced;
   if (channel_->channel->wants_replaced() &&
       (d.event == store::Event::kUpdated || d.event == store::Event::kCancelled)) {
@@ -172,8 +184,17 @@ void Lane::settle(int64_t id, const Outcome& outcome) {
     finished_.push_back({d.id, DeliveryState::kDead, now, r->reason, false, {}});
     spdlog::error("alert ({}, {}): rejected by {}: {}", p.sender, p.identifier, to, r->reason);
     counted = kDead;
+  } else if (const auto& retry = std::get<RetryLater>(outcome); retry.unattempted) {
+    // Nothing reached the peer (queued at a connection that closed): given back as it was
+    // claimed, its attempt taken back, due again at once (the lane waits until the channel is
+    // ready again). Neither a retry nor a failure in the metrics.
+    finished_.push_back({d.id, DeliveryState::kPending, d.next_attempt_ms, d.last_error, true, {}});
+    spdlog::info("alert ({}, {}): {} to {} given back unattempted: {}", p.sender, p.identifier,
+                 store::event_name(d.event), to, retry.reason);
+    std::lock_guard lock(metrics_mu_);
+    --metrics_.in_flight;
+    return;
   } else {
-    const auto& retry = std::get<RetryLater>(outcome);
     if (d.attempts >= channel_->max_attempts) {
       finished_.push_back(
           {d.id,

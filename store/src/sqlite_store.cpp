@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "capcast/core/redact.h"
@@ -243,6 +244,14 @@ DROP INDEX deliveries_due;
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_ms) WHERE state IN (0, 3);
 CREATE INDEX deliveries_in_flight ON deliveries (state) WHERE state = 1;
 )sql",
+    // 9: a known value sealed with the key the numbers are sealed with, so that a store opened
+    // with another key is told apart from one damaged number (SqliteStore::check_sealer).
+    R"sql(
+CREATE TABLE sealer_check (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  sealed BLOB NOT NULL
+);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -334,6 +343,9 @@ const char* kAlertColumns =
 const char* kDeliveryColumns =
     "id, alert_id, channel, event, state, attempts, next_attempt_ms, last_error, priority, "
     "recipient_id";
+
+// What sealer_check holds, sealed (check_sealer).
+constexpr std::string_view kSealerCheck = "capcast: numbers sealed with this key";
 
 // The claim's columns: a delivery's (as kDeliveryColumns, read by read_delivery), then its
 // recipient's sealed number, masked number and languages (NULL for a channel-level delivery).
@@ -481,6 +493,193 @@ class SqliteStore final : public Store {
     return {};
   }
 
+  Result<std::vector<Delivery>> claim_locked(int64_t now_ms, int limit, const ClaimScope& scope) {
+    std::vector<Delivery> out;
+    std::vector<std::string> sealed;  // a recipient's sealed number, by position in `out`
+    std::string ids = "[";
+    {
+      // With a channel, the partial index deliveries_channel_due yields the rows in this
+      // order already, so a claim costs its LIMIT, not the length of the backlog. A person's
+      // number and languages come in the same statement (one statement a row cost more in
+      // cursors opened and closed than the lookups themselves).
+      std::string sql = std::string("SELECT ") + kClaimColumns +
+                        " FROM deliveries d LEFT JOIN recipients r ON r.id = d.recipient_id"
+                        " LEFT JOIN subscribers s ON s.recipient_id = d.recipient_id"
+                        " WHERE d.state IN (0, 3) AND d.next_attempt_ms <= ?" +
+                        (scope.channel.empty() ? "" : " AND d.channel = ?") +
+                        " ORDER BY d.priority, d.next_attempt_ms, d.id LIMIT ?";
+      Stmt& s = prepared(sql);
+      Reused in_use(s);
+      int i = 1;
+      s.bind(i++, now_ms);
+      if (!scope.channel.empty()) s.bind(i++, scope.channel);
+      s.bind(i, int64_t{limit});
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) {
+        Delivery d = read_delivery(s);
+        sealed.emplace_back();
+        if (d.recipient_id != 0) {
+          if (sqlite3_column_type(s.raw(), kClaimSealed) == SQLITE_NULL) {
+            return Status(Code::kIoError, "delivery " + std::to_string(d.id) +
+                                              ": reading a recipient: recipient " +
+                                              std::to_string(d.recipient_id) + " is gone");
+          }
+          sealed.back() = s.blob(kClaimSealed);
+          d.recipient_masked = s.text(kClaimSealed + 1);
+          d.recipient_languages = split(s.text(kClaimSealed + 2), ',');
+        }
+        if (ids.size() > 1) ids += ',';
+        ids += std::to_string(d.id);
+        out.push_back(std::move(d));
+      }
+      if (rc != SQLITE_DONE) return db_error(db_, "claiming deliveries");
+    }
+    if (out.empty()) return out;
+    ids += ']';
+    // One UPDATE for the whole claim: its cursors (the table and three indexes) are opened
+    // once, not once a row.
+    Stmt& u = prepared(
+        "UPDATE deliveries SET state = 1, attempts = attempts + 1, claimed_ms = ?, "
+        "claimed_by = ? WHERE id IN (SELECT value FROM json_each(?))");
+    Reused in_use(u);
+    u.bind(1, now_ms).bind(2, scope.owner).bind(3, ids);
+    if (u.step() != SQLITE_DONE) return db_error(db_, "claiming deliveries");
+    // With another key than the numbers' (check_sealer), the claim fails and is rolled back:
+    // nothing attempted, no attempt spent, and the other channels go on. With the right key,
+    // a number that does not open is a damaged row: it fails its own delivery
+    // (recipient_error; the engine retries it, then dead-letters it) and the others go out.
+    for (size_t k = 0; k < out.size(); ++k) {
+      Delivery& d = out[k];
+      d.state = DeliveryState::kInFlight;
+      d.attempts += 1;
+      if (d.recipient_id == 0) continue;
+      if (sealer_ && !key_ok_) {
+        return Status(Code::kPermissionDenied,
+                      "delivery " + std::to_string(d.id) + " to " + d.recipient_masked +
+                          ": the store's numbers were sealed with another key ([privacy] key)");
+      }
+      if (auto st = open_number(d, sealed[k]); !st.ok()) {
+        if (!sealer_) return st;
+        d.recipient_error = st.message();
+      }
+    }
+    return out;
+  }
+
+  Status finish_locked(const std::vector<Finish>& batch) {
+    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    // Most of a fan-out's outcomes say "delivered" and nothing more: one UPDATE for each run
+    // of those recorded in the same millisecond (its cursors opened once, not once a row),
+    // which also returns the rows' channels for their parts and leaves out the deliveries
+    // gone with their alert. Anything else, a row at a time. The batch's order is kept.
+    auto plain = [](const Finish& f) {
+      return f.state == DeliveryState::kDelivered && !f.unattempted && f.error.empty();
+    };
+    size_t i = 0;
+    while (i < batch.size()) {
+      if (plain(batch[i])) {
+        size_t j = i;
+        std::string ids = "[";
+        for (; j < batch.size() && plain(batch[j]) &&
+               batch[j].next_attempt_ms == batch[i].next_attempt_ms;
+             ++j) {
+          if (j > i) ids += ',';
+          ids += std::to_string(batch[j].delivery_id);
+        }
+        ids += ']';
+        std::unordered_map<int64_t, std::string> channel_of;
+        {
+          Stmt& d = prepared(
+              "UPDATE deliveries SET state = 2, next_attempt_ms = ?, last_error = '' "
+              "WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, channel");
+          Reused in_use(d);
+          d.bind(1, batch[i].next_attempt_ms).bind(2, ids);
+          int rc;
+          while ((rc = d.step()) == SQLITE_ROW)
+            channel_of.emplace(d.i64(0), d.text(1));
+          if (rc != SQLITE_DONE) return db_error(db_, "recording delivery attempts");
+        }
+        // Their parts, in one INSERT too: [delivery, part, channel, message id] each.
+        std::string parts = "[";
+        for (; i < j; ++i) {
+          const Finish& f = batch[i];
+          auto it = channel_of.find(f.delivery_id);
+          if (it == channel_of.end()) continue;  // gone with its alert: no parts
+          for (size_t k = 0; k < f.message_ids.size(); ++k) {
+            if (parts.size() > 1) parts += ',';
+            parts += '[' + std::to_string(f.delivery_id) + ',' + std::to_string(k) + ',';
+            append_json_string(parts, it->second);
+            parts += ',';
+            append_json_string(parts, f.message_ids[k]);
+            parts += ']';
+          }
+        }
+        if (parts.size() == 1) continue;
+        parts += ']';
+        Stmt& p = prepared(
+            "INSERT OR REPLACE INTO delivery_parts (delivery_id, part, channel, message_id, "
+            "state, final, updated_ms) SELECT value ->> 0, value ->> 1, value ->> 2, "
+            "value ->> 3, 'submitted', 0, ? FROM json_each(?)");
+        Reused in_use(p);
+        p.bind(1, now_ms).bind(2, parts);
+        if (p.step() != SQLITE_DONE) return db_error(db_, "recording delivery parts");
+        continue;
+      }
+      const Finish& f = batch[i++];
+      Stmt& s = prepared(
+          "UPDATE deliveries SET state = ?, next_attempt_ms = ?, last_error = ?, "
+          "attempts = MAX(0, attempts - ?) WHERE id = ?");
+      Reused in_use(s);
+      s.bind(1, int64_t{static_cast<int>(f.state)})
+          .bind(2, f.next_attempt_ms)
+          .bind(3, f.error)
+          .bind(4, int64_t{f.unattempted ? 1 : 0})
+          .bind(5, f.delivery_id);
+      if (s.step() != SQLITE_DONE) return db_error(db_, "recording a delivery attempt");
+      if (!f.message_ids.empty()) {
+        if (auto p = record_parts(f, now_ms); !p.ok()) return p;
+      }
+    }
+    return {};
+  }
+
+  // Whether the sealer holds the key the numbers were sealed with (key_ok_): a known value
+  // sealed with that key is kept in sealer_check; a store from before it learns it from its
+  // first numbers (any that opens: the key is right; none: it is not, and nothing is written).
+  Status check_sealer() {
+    if (!sealer_) return {};
+    std::lock_guard lock(mu_);
+    {
+      Stmt c(db_, "SELECT sealed FROM sealer_check WHERE id = 1");
+      int rc = c.step();
+      if (rc == SQLITE_ROW) {
+        auto plain = sealer_->open(c.blob(0));
+        key_ok_ = plain.ok() && *plain == kSealerCheck;
+        return {};
+      }
+      if (rc != SQLITE_DONE) return db_error(db_, "reading the key check");
+    }
+    bool any = false;
+    bool opens = false;
+    {
+      Stmt r(db_, "SELECT sealed FROM recipients ORDER BY id LIMIT 16");
+      int rc = SQLITE_DONE;
+      while (!opens && (rc = r.step()) == SQLITE_ROW) {
+        any = true;
+        opens = sealer_->open(r.blob(0)).ok();
+      }
+      if (!opens && rc != SQLITE_DONE) return db_error(db_, "reading the key check");
+    }
+    key_ok_ = !any || opens;
+    if (!key_ok_) return {};
+    Stmt w(db_, "INSERT INTO sealer_check (id, sealed) VALUES (1, ?)");
+    w.bind_blob(1, sealer_->seal(kSealerCheck));
+    if (w.step() != SQLITE_DONE) return db_error(db_, "writing the key check");
+    return {};
+  }
+
   Status migrate() {
     int version = 0;
     {
@@ -548,66 +747,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Delivery>> claim_due(int64_t now_ms, int limit,
                                           const ClaimScope& scope) override {
     std::lock_guard lock(mu_);
-    return in_relaxed_transaction([&]() -> Result<std::vector<Delivery>> {
-      std::vector<Delivery> out;
-      std::vector<std::string> sealed;  // a recipient's sealed number, by position in `out`
-      std::string ids = "[";
-      {
-        // With a channel, the partial index deliveries_channel_due yields the rows in this
-        // order already, so a claim costs its LIMIT, not the length of the backlog. A person's
-        // number and languages come in the same statement (one statement a row cost more in
-        // cursors opened and closed than the lookups themselves).
-        std::string sql = std::string("SELECT ") + kClaimColumns +
-                          " FROM deliveries d LEFT JOIN recipients r ON r.id = d.recipient_id"
-                          " LEFT JOIN subscribers s ON s.recipient_id = d.recipient_id"
-                          " WHERE d.state IN (0, 3) AND d.next_attempt_ms <= ?" +
-                          (scope.channel.empty() ? "" : " AND d.channel = ?") +
-                          " ORDER BY d.priority, d.next_attempt_ms, d.id LIMIT ?";
-        Stmt& s = prepared(sql);
-        Reused in_use(s);
-        int i = 1;
-        s.bind(i++, now_ms);
-        if (!scope.channel.empty()) s.bind(i++, scope.channel);
-        s.bind(i, int64_t{limit});
-        int rc;
-        while ((rc = s.step()) == SQLITE_ROW) {
-          Delivery d = read_delivery(s);
-          sealed.emplace_back();
-          if (d.recipient_id != 0) {
-            if (sqlite3_column_type(s.raw(), kClaimSealed) == SQLITE_NULL) {
-              return Status(Code::kIoError, "delivery " + std::to_string(d.id) +
-                                                ": reading a recipient: recipient " +
-                                                std::to_string(d.recipient_id) + " is gone");
-            }
-            sealed.back() = s.blob(kClaimSealed);
-            d.recipient_masked = s.text(kClaimSealed + 1);
-            d.recipient_languages = split(s.text(kClaimSealed + 2), ',');
-          }
-          if (ids.size() > 1) ids += ',';
-          ids += std::to_string(d.id);
-          out.push_back(std::move(d));
-        }
-        if (rc != SQLITE_DONE) return db_error(db_, "claiming deliveries");
-      }
-      if (out.empty()) return out;
-      ids += ']';
-      // One UPDATE for the whole claim: its cursors (the table and three indexes) are opened
-      // once, not once a row.
-      Stmt& u = prepared(
-          "UPDATE deliveries SET state = 1, attempts = attempts + 1, claimed_ms = ?, "
-          "claimed_by = ? WHERE id IN (SELECT value FROM json_each(?))");
-      Reused in_use(u);
-      u.bind(1, now_ms).bind(2, scope.owner).bind(3, ids);
-      if (u.step() != SQLITE_DONE) return db_error(db_, "claiming deliveries");
-      for (size_t k = 0; k < out.size(); ++k) {
-        Delivery& d = out[k];
-        d.state = DeliveryState::kInFlight;
-        d.attempts += 1;
-        if (d.recipient_id == 0) continue;
-        if (auto st = open_number(d, sealed[k]); !st.ok()) return st;
-      }
-      return out;
-    });
+    return in_relaxed_transaction([&] { return claim_locked(now_ms, limit, scope); });
   }
 
   Status finish_attempt(int64_t id, DeliveryState state, int64_t next_attempt_ms,
@@ -618,82 +758,8 @@ class SqliteStore final : public Store {
   Status finish_attempts(const std::vector<Finish>& batch) override {
     if (batch.empty()) return {};
     std::lock_guard lock(mu_);
-    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
     auto done = in_relaxed_transaction([&]() -> Result<bool> {
-      // Most of a fan-out's outcomes say "delivered" and nothing more: one UPDATE for each run
-      // of those recorded in the same millisecond (its cursors opened once, not once a row),
-      // which also returns the rows' channels for their parts and leaves out the deliveries
-      // gone with their alert. Anything else, a row at a time. The batch's order is kept.
-      auto plain = [](const Finish& f) {
-        return f.state == DeliveryState::kDelivered && !f.unattempted && f.error.empty();
-      };
-      size_t i = 0;
-      while (i < batch.size()) {
-        if (plain(batch[i])) {
-          size_t j = i;
-          std::string ids = "[";
-          for (; j < batch.size() && plain(batch[j]) &&
-                 batch[j].next_attempt_ms == batch[i].next_attempt_ms;
-               ++j) {
-            if (j > i) ids += ',';
-            ids += std::to_string(batch[j].delivery_id);
-          }
-          ids += ']';
-          std::unordered_map<int64_t, std::string> channel_of;
-          {
-            Stmt& d = prepared(
-                "UPDATE deliveries SET state = 2, next_attempt_ms = ?, last_error = '' "
-                "WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, channel");
-            Reused in_use(d);
-            d.bind(1, batch[i].next_attempt_ms).bind(2, ids);
-            int rc;
-            while ((rc = d.step()) == SQLITE_ROW)
-              channel_of.emplace(d.i64(0), d.text(1));
-            if (rc != SQLITE_DONE) return db_error(db_, "recording delivery attempts");
-          }
-          // Their parts, in one INSERT too: [delivery, part, channel, message id] each.
-          std::string parts = "[";
-          for (; i < j; ++i) {
-            const Finish& f = batch[i];
-            auto it = channel_of.find(f.delivery_id);
-            if (it == channel_of.end()) continue;  // gone with its alert: no parts
-            for (size_t k = 0; k < f.message_ids.size(); ++k) {
-              if (parts.size() > 1) parts += ',';
-              parts += '[' + std::to_string(f.delivery_id) + ',' + std::to_string(k) + ',';
-              append_json_string(parts, it->second);
-              parts += ',';
-              append_json_string(parts, f.message_ids[k]);
-              parts += ']';
-            }
-          }
-          if (parts.size() == 1) continue;
-          parts += ']';
-          Stmt& p = prepared(
-              "INSERT OR REPLACE INTO delivery_parts (delivery_id, part, channel, message_id, "
-              "state, final, updated_ms) SELECT value ->> 0, value ->> 1, value ->> 2, "
-              "value ->> 3, 'submitted', 0, ? FROM json_each(?)");
-          Reused in_use(p);
-          p.bind(1, now_ms).bind(2, parts);
-          if (p.step() != SQLITE_DONE) return db_error(db_, "recording delivery parts");
-          continue;
-        }
-        const Finish& f = batch[i++];
-        Stmt& s = prepared(
-            "UPDATE deliveries SET state = ?, next_attempt_ms = ?, last_error = ?, "
-            "attempts = MAX(0, attempts - ?) WHERE id = ?");
-        Reused in_use(s);
-        s.bind(1, int64_t{static_cast<int>(f.state)})
-            .bind(2, f.next_attempt_ms)
-            .bind(3, f.error)
-            .bind(4, int64_t{f.unattempted ? 1 : 0})
-            .bind(5, f.delivery_id);
-        if (s.step() != SQLITE_DONE) return db_error(db_, "recording a delivery attempt");
-        if (!f.message_ids.empty()) {
-          if (auto p = record_parts(f, now_ms); !p.ok()) return p;
-        }
-      }
+      if (auto st = finish_locked(batch); !st.ok()) return st;
       return true;
     });
     return done.ok() ? Status() : done.status();
@@ -1655,6 +1721,7 @@ class SqliteStore final : public Store {
   std::set<std::string> cbs_on_accept_;  // cbs_allocate_on_accept's channels, under mu_
   std::map<std::string, CancelPending> cancel_pending_;  // set_cancel_pending's, under mu_
   std::shared_ptr<const Sealer> sealer_;
+  bool key_ok_ = true;                    // check_sealer(): sealer_ opens the numbers of this store
   std::unique_ptr<Stmt> find_recipient_;  // recipient_id()'s, under mu_
   std::unique_ptr<Stmt> insert_recipient_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> prepared_;  // prepared()'s, under mu_
@@ -1752,6 +1819,9 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
     }
   }
   if (auto s = store->migrate(); !s.ok()) {
+    return Status(s.code(), path.string() + ": " + s.message());
+  }
+  if (auto s = store->check_sealer(); !s.ok()) {
     return Status(s.code(), path.string() + ": " + s.message());
   }
   return std::unique_ptr<Store>(std::move(store));

@@ -1,3 +1,4 @@
+#include <sqlite3.h>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "capcast/dispatch/engine.h"
+#include "capcast/store/sealer.h"
 #include "support/helpers.h"
 
 using namespace capcast;
@@ -130,6 +132,70 @@ TEST_CASE("a pass attempts a failing delivery once, even when its backoff draws 
   CHECK(*rig.engine->run_pass() == 1);
   CHECK(rig.a->got.size() == 2);
   CHECK(rig.state_of(id, "a") == DeliveryState::kDelivered);
+}
+
+TEST_CASE("an attempt that never reached the peer is given back: no attempt spent, no backoff") {
+  // An SMS queued at a bind whose connection closed before it was written (RetryLater with
+  // unattempted): the delivery is due again at once and keeps its attempts.
+  Rig rig;
+  int64_t id = rig.accept();
+  rig.a->script = {RetryLater{Duration{0}, "connection lost before sending", true}};
+  REQUIRE(*rig.engine->run_pass() == 3);  // b once, a twice in the same pass
+  CHECK(rig.a->got.size() == 2);
+  CHECK(rig.state_of(id, "a") == DeliveryState::kDelivered);
+  for (const auto& d : *rig.store->deliveries_of(id))
+    CHECK(d.attempts == 1);
+}
+
+TEST_CASE("a person whose number does not open fails alone, the others are sent") {
+  // A sealed number damaged on disk: its delivery fails with the store's reason (the number
+  // masked) and is retried with the backoff; the rest of the claim goes out.
+  test::TempDir dir;
+  auto path = dir / "people.db";
+  auto sealer =
+      store::sodium_sealer("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  REQUIRE(sealer.ok());
+  auto st = store::open_sqlite(path, std::shared_ptr<const store::Sealer>(std::move(*sealer)));
+  REQUIRE(st.ok());
+  ManualClock clock{from_unix_ms(1'700'000'000'000)};
+  std::vector<NamedChannel> channels;
+  auto ch = std::make_unique<ScriptedChannel>();
+  ScriptedChannel* sms = ch.get();
+  NamedChannel nc;
+  nc.name = "sms";
+  nc.channel = std::move(ch);
+  nc.max_attempts = 3;
+  nc.backoff_base = Duration{1000};
+  nc.backoff_max = Duration{60'000};
+  channels.push_back(std::move(nc));
+  Engine engine(st->get(), &channels, clock, [] { return 0.999; }, {});
+  store::NewAlert n = new_alert("P-1");
+  n.recipients = {{"sms", {"+254700000001", "+254700000002", "+254700000003"}, {}}};
+  auto a = (*st)->accept_alert(n, {});
+  REQUIRE(a.ok());
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  REQUIRE(sqlite3_exec(db, "UPDATE recipients SET sealed = zeroblob(length(sealed)) WHERE id = 2",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  REQUIRE(*engine.run_pass() == 3);
+  REQUIRE(sms->got.size() == 2);
+  for (const auto& m : sms->got)
+    CHECK(m.recipient != "+254700000002");
+  int failed = 0;
+  for (const auto& d : *(*st)->deliveries_of(a->alert_id)) {
+    if (d.recipient_id != 2) {
+      CHECK(d.state == DeliveryState::kDelivered);
+      continue;
+    }
+    ++failed;
+    CHECK(d.state == DeliveryState::kRetrying);
+    CHECK(d.attempts == 1);
+    CHECK_THAT(d.last_error, Catch::Contains("the data was altered"));
+    CHECK(d.last_error.find("254700000002") == std::string::npos);
+  }
+  CHECK(failed == 1);
 }
 
 TEST_CASE("a channel's own retry-after is honoured") {

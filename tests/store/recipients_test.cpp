@@ -1,6 +1,7 @@
 // Deliveries to people (issue 6): numbers sealed at rest, one delivery per recipient, the
 // follow-up of an Update or Cancel only to those who were sent the original, and the parts and
 // receipts of what the peer accepted.
+#include <sqlite3.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -105,6 +106,101 @@ TEST_CASE("recipients: a delivery each, numbers sealed at rest and opened by the
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().find("another key") != std::string::npos);
   CHECK(bad.status().message().find("254700000002") == std::string::npos);
+}
+
+TEST_CASE("recipients: a damaged number fails its own delivery, not the claim") {
+  // One sealed number altered on disk: the claim still hands out the others, and that delivery
+  // carries the error (masked) for the engine to retry and dead-letter. The store knows its key
+  // is right (a value it sealed with it opens), so even all numbers damaged fail one by one;
+  // another key fails the claim (test above).
+  test::TempDir dir;
+  auto path = dir / "capcast.db";
+  auto st = open_sqlite(path, sealer());
+  REQUIRE(st.ok());
+  NewAlert a = alert("d1");
+  a.recipients = {{"sms", {"+254700000001", "+254700000002", "+254700000003"}, {}}};
+  auto r = (*st)->accept_alert(a, {});
+  REQUIRE(r.ok());
+  auto alter = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc;
+  };
+  // The second recipient's sealed number zeroed (nonce, box and MAC no longer match).
+  REQUIRE(alter("UPDATE recipients SET sealed = zeroblob(length(sealed)) WHERE id = 2") ==
+          SQLITE_OK);
+  auto due = (*st)->claim_due(0, 10, {"sms", ""});
+  REQUIRE(due.ok());
+  REQUIRE(due->size() == 3);
+  int damaged = 0;
+  for (const auto& d : *due) {
+    if (d.recipient_id == 2) {
+      ++damaged;
+      CHECK(d.recipient.empty());
+      CHECK_THAT(d.recipient_error, Catch::Contains("another key, or the data was altered"));
+      CHECK_THAT(d.recipient_error, Catch::Contains("*"));  // masked
+      CHECK(d.recipient_error.find("254700000002") == std::string::npos);
+    } else {
+      CHECK(d.recipient_error.empty());
+      CHECK(d.recipient.rfind("+2547000000", 0) == 0);
+    }
+  }
+  CHECK(damaged == 1);
+  REQUIRE((*st)->recover_in_flight().ok());
+  REQUIRE(alter("UPDATE recipients SET sealed = zeroblob(length(sealed))") == SQLITE_OK);
+  auto all = (*st)->claim_due(0, 10, {"sms", ""});
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  for (const auto& d : *all)
+    CHECK_FALSE(d.recipient_error.empty());
+}
+
+TEST_CASE("recipients: a store from before the key check learns it from its numbers") {
+  // Stores written before migration 9 have no sealer_check: the first open with a key that
+  // opens their numbers writes it; one with another key writes nothing and its claims fail.
+  test::TempDir dir;
+  auto path = dir / "capcast.db";
+  {
+    auto st = open_sqlite(path, sealer());
+    REQUIRE(st.ok());
+    NewAlert a = alert("k1");
+    a.recipients = {{"sms", {"+254700000001"}, {}}};
+    REQUIRE((*st)->accept_alert(a, {}).ok());
+  }
+  auto count_checks = [&] {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sealer_check", -1, &q, nullptr);
+    sqlite3_step(q);
+    int n = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (n < 0) return n;
+    sqlite3_exec(db, "DELETE FROM sealer_check", nullptr, nullptr, nullptr);  // as before 9
+    sqlite3_close(db);
+    return n;
+  };
+  REQUIRE(count_checks() == 1);  // written at the first open (no numbers yet)
+  const char* other = "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+  {
+    auto wrong = open_sqlite(path, sealer(other));
+    REQUIRE(wrong.ok());  // the store opens: other channels go on
+    auto c = (*wrong)->claim_due(0, 10, {"sms", ""});
+    REQUIRE_FALSE(c.ok());
+    CHECK_THAT(c.status().message(), Catch::Contains("another key"));
+  }
+  CHECK(count_checks() == 0);  // another key wrote nothing
+  {
+    auto right = open_sqlite(path, sealer());
+    REQUIRE(right.ok());
+    auto c = (*right)->claim_due(0, 10, {"sms", ""});
+    REQUIRE(c.ok());
+    REQUIRE(c->size() == 1);
+    CHECK((*c)[0].recipient == "+254700000001");
+  }
+  CHECK(count_checks() == 1);  // learnt from the number that opened
 }
 
 TEST_CASE("recipients: refused without a key, and nothing stored") {

@@ -257,11 +257,12 @@ void Session::close_connection(const std::string& why) {
   }
   if (was_bound) spdlog::warn("smpp {}: connection closed: {}", o_.name, why);
   // The SMSC may have accepted some of what was outstanding: the engine sends those again (a
-  // duplicate SMS is better than a lost warning), and counts them as retries.
+  // duplicate SMS is better than a lost warning), and counts them as retries. What was still
+  // queued never left capcast: kAborted, so that it costs no attempt.
   for (auto& [seq, w] : waiting)
     w.cb(Status(Code::kUnavailable, "connection to the SMSC lost (" + why + ")"));
   for (auto& r : queued)
-    r.cb(Status(Code::kUnavailable, "connection to the SMSC lost before sending (" + why + ")"));
+    r.cb(Status(Code::kAborted, "connection to the SMSC lost before sending (" + why + ")"));
 }
 
 bool Session::pump_writes(Clock::time_point now) {

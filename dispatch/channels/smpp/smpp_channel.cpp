@@ -85,7 +85,7 @@ class SmppChannel::Impl {
     // All parts of one message on one bind: the least loaded of those bound.
     Session* best = least_loaded();
     if (!best) {
-      done(RetryLater{Duration{0}, "not bound to the SMSC"});
+      done(RetryLater{Duration{0}, "not bound to the SMSC", /*unattempted=*/true});
       return;
     }
     auto attempt = std::make_shared<Attempt>();
@@ -103,7 +103,7 @@ class SmppChannel::Impl {
           std::move(p->submits[i]),
           [this, attempt, i](Result<Pdu> r) { part_done(*attempt, i, std::move(r)); },
           /*defer=*/true);
-      if (!queued) part_done(*attempt, i, Status(Code::kUnavailable, "the bind went down"));
+      if (!queued) part_done(*attempt, i, Status(Code::kAborted, "the bind went down"));
     }
   }
 
@@ -264,7 +264,7 @@ class SmppChannel::Impl {
       };
       bool queued =
           session && session->send(Pdu{cmd::kSubmitMulti, 0, 0, std::move(multi)}, answer);
-      if (!queued) answer(Status(Code::kUnavailable, "not bound to the SMSC"));
+      if (!queued) answer(Status(Code::kAborted, "not bound to the SMSC"));
     }
   }
 
@@ -273,6 +273,7 @@ class SmppChannel::Impl {
     Done done;
     std::vector<std::string> ids;
     int remaining = 0;
+    int unsent = 0;  // parts that never left capcast (kAborted: queued when the bind went down)
     std::string error;
     Verdict verdict = Verdict::kOk;
     Session* session = nullptr;
@@ -282,9 +283,11 @@ class SmppChannel::Impl {
   void part_done(Attempt& a, size_t part, Result<Pdu> r) {
     Verdict v = Verdict::kOk;
     std::string error;
+    bool unsent = false;
     if (!r.ok()) {
       v = Verdict::kTransient;
       error = r.status().message();
+      unsent = r.status().code() == Code::kAborted;
     } else {
       v = classify(r->command_id, r->command_status);
       if (v == Verdict::kOk) {
@@ -308,6 +311,7 @@ class SmppChannel::Impl {
     Outcome outcome;
     {
       std::lock_guard lock(a.mu);
+      if (unsent) ++a.unsent;
       // The worst verdict of the parts decides: permanent over throttled over transient.
       if (v != Verdict::kOk) {
         auto rank = [](Verdict x) {
@@ -330,7 +334,8 @@ class SmppChannel::Impl {
           outcome = RetryLater{o_.session.throttle_wait, "the SMSC asks to slow down: " + a.error};
           break;
         case Verdict::kTransient:
-          outcome = RetryLater{Duration{0}, a.error};
+          // No part left capcast: the delivery goes back without spending an attempt.
+          outcome = RetryLater{Duration{0}, a.error, a.unsent == static_cast<int>(a.ids.size())};
           break;
       }
       done = std::move(a.done);

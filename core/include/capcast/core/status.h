@@ -19,6 +19,7 @@ enum class Code {
   kPermissionDenied,  // a peer refused us (authentication, authorisation)
   kParseError,        // bytes that do not parse (XML, TOML, JSON)
   kInternal,
+  kAborted,  // given up before it was attempted (queued for a connection that closed): no harm done
 };
 
 std::string_view code_name(Code code);

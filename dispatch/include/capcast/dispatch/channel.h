@@ -34,6 +34,9 @@ struct Delivered {
 struct RetryLater {
   Duration after{0};  // at least this long; 0 lets the engine's backoff decide
   std::string reason;
+  // Nothing reached the peer (e.g. an SMS queued at a bind whose connection closed before it was
+  // written): the engine gives the delivery back without spending an attempt or a backoff.
+  bool unattempted = false;
 };
 struct Rejected {
   std::string reason;  // permanent: retrying cannot help

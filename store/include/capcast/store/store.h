@@ -179,6 +179,9 @@ struct Delivery {
   std::string recipient;
   std::string recipient_masked;  // "+2547*****12": what logs and status pages may show
   std::vector<std::string> recipient_languages;  // a subscriber's, most preferred first
+  // Set by claim_due when this one number could not be opened (a damaged row; the number
+  // masked): the engine fails the attempt with it instead of handing the channel no number.
+  std::string recipient_error;
 };
 
 // One part of a delivery as the peer acknowledged it (an SMS part: the SMSC's message id), and
