@@ -406,7 +406,7 @@ void Lane::loop() {
       wait = milliseconds(0);  // more may be due right away
     } else if (auto until = bucket_.until_next(SteadyClock::now()); until.count() > 0) {
       wait = std::min(wait, until);  // the rate, not the outbox, held us back
-    } else if (auto next = ctx_.store->next_due_ms(); next.ok() && next->has_value()) {
+    } else if (auto next = ctx_.store->next_due_ms(name()); next.ok() && next->has_value()) {
       wait = std::clamp(milliseconds(**next - now_ms()), milliseconds(0), wait);
     }
   }

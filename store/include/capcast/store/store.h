@@ -314,8 +314,10 @@ class Store {
   // delivered or is in flight; returns them.
   virtual Result<std::vector<Expired>> expire_due(int64_t now_ms,
                                                   const std::vector<std::string>& channels) = 0;
-  // When the next pending or retrying delivery falls due, if any.
-  virtual Result<std::optional<int64_t>> next_due_ms() = 0;
+  // When the next pending or retrying delivery (of `channel`; of any when empty) falls due, if
+  // any.
+  virtual Result<std::optional<int64_t>> next_due_ms(const std::string& channel) = 0;
+  Result<std::optional<int64_t>> next_due_ms() { return next_due_ms(std::string()); }
   // An alert's deliveries, recipients by their masked numbers (recipient stays empty).
   virtual Result<std::vector<Delivery>> deliveries_of(int64_t alert_id) = 0;
   // Alerts of other senders that share an event key with this one (NewAlert::event_keys), or
