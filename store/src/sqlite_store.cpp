@@ -528,9 +528,9 @@ class SqliteStore final : public Store {
         sealed.emplace_back();
         if (d.recipient_id != 0) {
           if (sqlite3_column_type(s.raw(), kClaimSealed) == SQLITE_NULL) {
-            return Status(Code::kIoError, "delivery " + std::to_string(d.id) +
-                                              ": reading a recipient: recipient " +
-                                              std::to_string(d.recipient_id) + " is gone");
+            // Its recipient row is gone: this delivery fails alone (the others go out).
+            d.recipient_error = "delivery " + std::to_string(d.id) + ": recipient " +
+                                std::to_string(d.recipient_id) + " is gone from the store";
           }
           sealed.back() = s.blob(kClaimSealed);
           d.recipient_masked = s.text(kClaimSealed + 1);
@@ -560,7 +560,7 @@ class SqliteStore final : public Store {
       Delivery& d = out[k];
       d.state = DeliveryState::kInFlight;
       d.attempts += 1;
-      if (d.recipient_id == 0) continue;
+      if (d.recipient_id == 0 || !d.recipient_error.empty()) continue;
       if (sealer_ && !key_ok_) {
         return Status(Code::kPermissionDenied,
                       "delivery " + std::to_string(d.id) + " to " + d.recipient_masked +

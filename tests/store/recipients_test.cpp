@@ -149,6 +149,16 @@ TEST_CASE("recipients: a damaged number fails its own delivery, not the claim") 
   }
   CHECK(damaged == 1);
   REQUIRE((*st)->recover_in_flight().ok());
+  // A recipient row gone (removed behind the outbox's back) fails its delivery alone too.
+  REQUIRE(alter("DELETE FROM recipients WHERE id = 3") == SQLITE_OK);
+  auto gone = (*st)->claim_due(0, 10, {"sms", ""});
+  REQUIRE(gone.ok());
+  REQUIRE(gone->size() == 3);
+  for (const auto& d : *gone) {
+    if (d.recipient_id == 3) CHECK_THAT(d.recipient_error, Catch::Contains("recipient 3 is gone"));
+    if (d.recipient_id == 1) CHECK(d.recipient == "+254700000001");
+  }
+  REQUIRE((*st)->recover_in_flight().ok());
   REQUIRE(alter("UPDATE recipients SET sealed = zeroblob(length(sealed))") == SQLITE_OK);
   auto all = (*st)->claim_due(0, 10, {"sms", ""});
   REQUIRE(all.ok());
