@@ -99,18 +99,6 @@ void Lane::submit(const store::Delivery& d) {
                  row.identifier, name());
     return;
   }
-  if (!d.recipient_error.empty()) {
-    // The person's number could not be opened (a damaged row): this attempt fails alone, the
-    // engine's backoff and max_attempts decide what follows, and the others go out.
-    in_flight_[d.id] = Pending{d, row.sender, row.identifier, SteadyClock::now()};
-    {
-      std::lock_guard lock(metrics_mu_);
-      ++metrics_.attempts;
-      ++metrics_.in_flight;
-    }
-    settle(d.id, RetryLater{Duration{0}, d.recipient_error});
-    return;
-  }
   std::vector<store::AlertRow> replaced;
   if (channel_->channel->wants_replaced() &&
       (d.event == store::Event::kUpdated || d.event == store::Event::kCancelled)) {
@@ -121,6 +109,18 @@ void Lane::submit(const store::Delivery& d) {
       return;
     }
     replaced = std::move(*r);
+  }
+  in_flight_[d.id] = Pending{d, row.sender, row.identifier, SteadyClock::now()};
+  {
+    std::lock_guard lock(metrics_mu_);
+    ++metrics_.attempts;
+    ++metrics_.in_flight;
+  }
+  if (!d.recipient_error.empty()) {
+    // The person's number could not be opened (a damaged row): this attempt fails alone, the
+    // engine's backoff and max_attempts decide what follows, and the others go out.
+    settle(d.id, RetryLater{Duration{0}, d.recipient_error});
+    return;
   }
   Message m{d.id,
             row.sender,
@@ -136,12 +136,6 @@ void Lane::submit(const store::Delivery& d) {
   for (const auto& r : replaced)
     m.replaced.push_back(r.xml);
 
-  in_flight_[d.id] = Pending{d, row.sender, row.identifier, SteadyClock::now()};
-  {
-    std::lock_guard lock(metrics_mu_);
-    ++metrics_.attempts;
-    ++metrics_.in_flight;
-  }
   auto once = std::make_shared<std::atomic<bool>>(false);
   Done done = [inbox = inbox_, once, id = d.id](Outcome o) {
     if (once->exchange(true)) return;  // a channel that answers twice: the first answer holds

@@ -561,15 +561,20 @@ class SqliteStore final : public Store {
       d.state = DeliveryState::kInFlight;
       d.attempts += 1;
       if (d.recipient_id == 0 || !d.recipient_error.empty()) continue;
-      if (sealer_ && !key_ok_) {
+      // Errors name the delivery and the masked number (built only for an error).
+      auto who = [&d] { return "delivery " + std::to_string(d.id) + " to " + d.recipient_masked; };
+      if (!sealer_) {
+        return Status(Code::kInvalidArgument, who() + ": the store was opened without its key");
+      }
+      if (!key_ok_) {
         return Status(Code::kPermissionDenied,
-                      "delivery " + std::to_string(d.id) + " to " + d.recipient_masked +
-                          ": the store's numbers were sealed with another key ([privacy] key)");
+                      who() + ": the store's numbers were sealed with another key ([privacy] key)");
       }
-      if (auto st = open_number(d, sealed[k]); !st.ok()) {
-        if (!sealer_) return st;
-        d.recipient_error = st.message();
-      }
+      auto number = sealer_->open(sealed[k]);
+      if (number.ok())
+        d.recipient = std::move(*number);
+      else
+        d.recipient_error = who() + ": " + number.status().message();
     }
     return out;
   }
@@ -1565,41 +1570,17 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  // The number in clear, for the channel only (errors name the masked number).
-  Status open_number(Delivery& d, std::string_view sealed) {
-    if (!sealer_) {
-      return Status(Code::kInvalidArgument, "delivery " + std::to_string(d.id) + " to " +
-                                                d.recipient_masked +
-                                                ": the store was opened without its key");
-    }
-    auto number = sealer_->open(sealed);
-    if (!number.ok()) {
-      return Status(number.status().code(), "delivery " + std::to_string(d.id) + " to " +
-                                                d.recipient_masked + ": " +
-                                                number.status().message());
-    }
-    d.recipient = std::move(*number);
-    return {};
-  }
-
   // A delivery's parts, under its channel (none when the delivery is gone with its alert).
   // The channel is read first so that each insert is of one row (VALUES): an INSERT ... SELECT
   // may insert many and so pays for a statement journal, which was a fifth of the write.
   Status record_parts(const Finish& f, int64_t now_ms) {
-    std::string channel;
-    {
-      Stmt& c = prepared("SELECT channel FROM deliveries WHERE id = ?");
-      Reused channel_in_use(c);
-      c.bind(1, f.delivery_id);
-      int rc = c.step();
-      if (rc == SQLITE_DONE) return {};
-      if (rc != SQLITE_ROW) return db_error(db_, "recording delivery parts");
-      channel = c.text(0);
-    }
-    return insert_parts(f, channel, now_ms);
-  }
-
-  Status insert_parts(const Finish& f, const std::string& channel, int64_t now_ms) {
+    Stmt& c = prepared("SELECT channel FROM deliveries WHERE id = ?");
+    Reused channel_in_use(c);
+    c.bind(1, f.delivery_id);
+    int rc = c.step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return db_error(db_, "recording delivery parts");
+    std::string channel = c.text(0);
     Stmt& p = prepared(
         "INSERT OR REPLACE INTO delivery_parts (delivery_id, part, channel, message_id, "
         "state, final, updated_ms) VALUES (?, ?, ?, ?, 'submitted', 0, ?)");
